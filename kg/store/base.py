@@ -1,0 +1,136 @@
+"""The one storage seam: a protocol that every backend implements.
+
+Backends translate their own exceptions into :mod:`kg.errors` here, so nothing above the seam
+catches backend types. Terms cross the seam as N-Triples strings (``<iri>``, ``"lit"@en``,
+``"1"^^<xsd:int>``) or as parsed :class:`Term` values in :meth:`Store.select` results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+ResultFormat = Literal["json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
+DumpFormat = Literal["nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml"]
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An RDF term as returned by :meth:`Store.select`.
+
+    Attributes:
+        kind: ``iri``, ``literal`` or ``bnode``.
+        value: The IRI, the lexical form or the blank node id.
+        datatype: Literal datatype IRI, if any.
+        language: Literal language tag, if any.
+    """
+
+    kind: Literal["iri", "literal", "bnode"]
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Quad:
+    """One quad, each position an N-Triples term string; ``graph`` is an IRI or None (default)."""
+
+    subject: str
+    predicate: str
+    object: str
+    graph: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """Serialised result of :meth:`Store.query`.
+
+    Attributes:
+        body: The serialised result.
+        media_type: Its media type.
+        form: The query form that produced it.
+    """
+
+    body: bytes
+    media_type: str
+    form: QueryForm
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A quad store holding the conflict graph."""
+
+    def replace_graphs(self, *, remove: Sequence[str], quads: Iterable[Quad]) -> None:
+        """Atomically drop the named graphs ``remove`` and add ``quads``.
+
+        Raises:
+            StoreError: The write failed; the store is unchanged.
+        """
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of every named graph in the store."""
+        ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        result_format: ResultFormat = "json",
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+    ) -> QueryResult:
+        """Run a SPARQL query and serialise the result.
+
+        Without dataset parameters the default graph is the union of all graphs.
+
+        Raises:
+            QuerySyntaxError: The query does not parse.
+            UnsupportedFormat: The format does not fit the query form.
+        """
+        ...
+
+    def select(self, sparql: str) -> list[dict[str, Term]]:
+        """Run a SELECT query and return its rows (unbound variables are absent).
+
+        Raises:
+            QuerySyntaxError: The query does not parse or is not a SELECT.
+        """
+        ...
+
+    def ask(self, sparql: str) -> bool:
+        """Run an ASK query.
+
+        Raises:
+            QuerySyntaxError: The query does not parse or is not an ASK.
+        """
+        ...
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction.
+
+        Raises:
+            QuerySyntaxError: The update does not parse.
+        """
+        ...
+
+    def dump(self, fmt: DumpFormat) -> bytes:
+        """Serialise the whole store (all graphs)."""
+        ...
+
+    def quads(self) -> list[Quad]:
+        """Every quad in the store."""
+        ...
+
+    def __len__(self) -> int:
+        """Number of quads."""
+        ...
+
+    def close(self) -> None:
+        """Release the store (flush and unlock)."""
+        ...
