@@ -1,0 +1,1 @@
+"""The conflict-kg web app: SPARQL 1.1 Protocol endpoint, lookups and a small browser UI."""

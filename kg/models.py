@@ -220,3 +220,41 @@ class Extraction:
     extractor_version: str = "0"
     model: str = ""
     run_digest: str = field(default="")
+
+
+@dataclass(frozen=True, slots=True)
+class MentionCandidate:
+    """A span that may refer to an entity, found in a parsed sentence, before resolution.
+
+    Attributes:
+        start: Character start in the report.
+        end: Character end.
+        text: Span text.
+        sentence_index: Sentence the span is in.
+        head: Document index of the span's syntactic head token.
+        tokens: Document indices of the span's tokens.
+        kind: ``name`` (NER or gazetteer), ``group`` (demonym + group noun), ``population``,
+            ``pronoun``, ``definite`` (a definite description such as "the enclave").
+        label: NER label or the class guessed for the span.
+        gazetteer_key: Gazetteer entry matched, if any.
+        country_key: State the span is tied to by a demonym or title.
+        role_title: Title given in the text ("Prime Minister").
+        member_of_key: Organisation the title ties the person to ("Hamas leader").
+        hint: Extra cue for coreference (the noun of a definite description, a pronoun's number).
+        is_subject: Whether the span is a clause subject (coreference prefers subjects).
+    """
+
+    start: int
+    end: int
+    text: str
+    sentence_index: int
+    head: int
+    tokens: tuple[int, ...]
+    kind: str
+    label: str
+    gazetteer_key: str | None = None
+    country_key: str | None = None
+    role_title: str | None = None
+    member_of_key: str | None = None
+    hint: str | None = None
+    is_subject: bool = False

@@ -11,9 +11,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-ResultFormat = Literal["json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
+ResultFormat = Literal[
+    "json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"
+]
 DumpFormat = Literal["nquads", "trig", "turtle", "ntriples", "jsonld", "rdfxml"]
 QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+
+#: Result formats of SELECT and ASK queries.
+SOLUTION_FORMATS: tuple[ResultFormat, ...] = ("json", "xml", "csv", "tsv")
+#: Result formats of CONSTRUCT and DESCRIBE queries.
+GRAPH_FORMATS: tuple[ResultFormat, ...] = (
+    "turtle",
+    "ntriples",
+    "nquads",
+    "trig",
+    "rdfxml",
+    "jsonld",
+)
+#: The media type of each result format.
+MEDIA_TYPES: dict[ResultFormat, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +65,9 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Quad:
-    """One quad, each position an N-Triples term string; ``graph`` is an IRI or None (default)."""
+    """One quad: subject, predicate and object are N-Triples term strings (``<iri>``,
+    ``"lit"@en``, ``_:b``); ``graph`` is a bare IRI without angle brackets, or None for the
+    default graph."""
 
     subject: str
     predicate: str

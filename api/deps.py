@@ -1,0 +1,52 @@
+"""FastAPI dependencies: the settings and the store, as ``Annotated`` aliases.
+
+``create_app`` puts both on ``app.state`` (the store is opened by the lifespan), so tests build
+an app with their own settings instead of overriding globals.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+
+from kg.errors import StoreUnavailable
+from kg.settings import Settings
+from kg.store.base import Store
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with.
+
+    Args:
+        request: The current request.
+
+    Returns:
+        The app's settings.
+    """
+    return cast(Settings, request.app.state.settings)
+
+
+def get_store(request: Request) -> Store:
+    """The store the lifespan opened.
+
+    Args:
+        request: The current request.
+
+    Returns:
+        The open store.
+
+    Raises:
+        StoreUnavailable: The app runs without its lifespan (the store was never opened).
+    """
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        raise StoreUnavailable(
+            "the store is not open; run the app with its lifespan (uvicorn, or "
+            "`with TestClient(app)` in tests)"
+        )
+    return cast(Store, store)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store, Depends(get_store)]

@@ -1,0 +1,285 @@
+"""The SPARQL 1.1 Protocol endpoint: queries, updates and the service description.
+
+Handlers read the request, then run the blocking store work in a worker thread. Protocol
+errors are raised as :mod:`kg.errors` types and mapped to statuses in :mod:`api.errors`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Final
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import SettingsDep, StoreDep
+from api.errors import RequestTooLargeError, UnsupportedContentType
+from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, choose, choose_format
+from api.service_description import DESCRIPTION_OFFERS, build_service_description
+from api.sparql_guard import check_sparql
+from kg.errors import InputError, UnsupportedFormat, UpdateNotAllowed
+from kg.settings import Settings
+from kg.store.base import QueryResult, ResultFormat, Store
+from kg.store.sparql_text import dataset_clauses, query_form
+
+router = APIRouter(tags=["SPARQL"])
+
+FORM_TYPE: Final = "application/x-www-form-urlencoded"
+QUERY_TYPE: Final = "application/sparql-query"
+UPDATE_TYPE: Final = "application/sparql-update"
+_BODY_DOC: Final[dict[str, Any]] = {
+    "requestBody": {
+        "content": {
+            FORM_TYPE: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "update": {"type": "string"},
+                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    },
+                }
+            },
+            QUERY_TYPE: {"schema": {"type": "string"}},
+            UPDATE_TYPE: {"schema": {"type": "string"}},
+        }
+    }
+}
+_RESULT_DOC: Final[dict[int | str, dict[str, Any]]] = {
+    200: {
+        "description": "Query results, in the format chosen by Accept.",
+        "content": {media: {} for media, _ in (*SOLUTION_OFFERS, *GRAPH_OFFERS)},
+    },
+    400: {"description": "Malformed query, or a refused SERVICE/LOAD/unknown graph."},
+    406: {"description": "No acceptable result format."},
+}
+GraphParam = Annotated[list[str] | None, Query(alias="default-graph-uri")]
+NamedParam = Annotated[list[str] | None, Query(alias="named-graph-uri")]
+
+
+@dataclass(slots=True)
+class SparqlRequest:
+    """The operation a request carries.
+
+    Attributes:
+        query: The query text, if any.
+        update: The update text, if any.
+        default_graph_uris: Protocol ``default-graph-uri`` values.
+        named_graph_uris: Protocol ``named-graph-uri`` values.
+        using_graph_uris: Protocol ``using-graph-uri``/``using-named-graph-uri`` values.
+    """
+
+    query: str | None = None
+    update: str | None = None
+    default_graph_uris: list[str] = field(default_factory=list)
+    named_graph_uris: list[str] = field(default_factory=list)
+    using_graph_uris: list[str] = field(default_factory=list)
+
+
+@router.api_route(
+    "/sparql", methods=["GET", "HEAD"], name="sparql_get", responses=_RESULT_DOC, summary="Query"
+)
+async def sparql_get(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    query: Annotated[str | None, Query(description="A SPARQL query.")] = None,
+    default_graph_uri: GraphParam = None,
+    named_graph_uri: NamedParam = None,
+) -> Response:
+    """Run a query given as ``?query=``; without one, return the service description."""
+    params = parse_qsl(request.url.query, keep_blank_values=True)
+    sparql = _collect(params)
+    if sparql.update is not None:
+        raise InputError("updates must be sent with POST (form field `update` or " + UPDATE_TYPE)
+    accept = request.headers.get("accept")
+    if sparql.query is None:
+        return _service_description(request, settings, accept)
+    return await run_in_threadpool(_run_query, store, sparql, accept)
+
+
+@router.post("/sparql", openapi_extra=_BODY_DOC, responses=_RESULT_DOC, summary="Query or update")
+async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Run a query or an update sent as a form, ``application/sparql-query`` or ``-update``."""
+    sparql = await _read_post(request, settings)
+    if sparql.query is not None and sparql.update is not None:
+        raise InputError("send either a query or an update, not both")
+    if sparql.update is not None:
+        _authorize(settings, request.headers.get("authorization"))
+        return await run_in_threadpool(_run_update, store, sparql)
+    if sparql.query is None:
+        raise InputError("no query: send the form field `query` (or `update`)")
+    return await run_in_threadpool(_run_query, store, sparql, request.headers.get("accept"))
+
+
+@router.post(
+    "/sparql/update",
+    openapi_extra=_BODY_DOC,
+    status_code=204,
+    responses={403: {"description": "Updates are disabled or the token is wrong."}},
+    summary="Update",
+)
+async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Run an update (form field ``update`` or ``application/sparql-update``)."""
+    sparql = await _read_post(request, settings)
+    if sparql.query is not None:
+        raise InputError("this URL takes updates only; send queries to /sparql")
+    if sparql.update is None:
+        raise InputError("no update: send the form field `update`")
+    _authorize(settings, request.headers.get("authorization"))
+    return await run_in_threadpool(_run_update, store, sparql)
+
+
+# ---------------------------------------------------------------------- reading requests
+def _collect(
+    pairs: list[tuple[str, str]], *, query: str | None = None, update: str | None = None
+) -> SparqlRequest:
+    values: dict[str, list[str]] = {}
+    for name, value in pairs:
+        values.setdefault(name, []).append(value)
+    queries = values.get("query", []) + ([query] if query is not None else [])
+    updates = values.get("update", []) + ([update] if update is not None else [])
+    if len(queries) > 1 or len(updates) > 1:
+        raise InputError("send one query or update per request")
+    return SparqlRequest(
+        query=queries[0] if queries else None,
+        update=updates[0] if updates else None,
+        default_graph_uris=values.get("default-graph-uri", []),
+        named_graph_uris=values.get("named-graph-uri", []),
+        using_graph_uris=values.get("using-graph-uri", [])
+        + values.get("using-named-graph-uri", []),
+    )
+
+
+async def _read_post(request: Request, settings: Settings) -> SparqlRequest:
+    media, *params = (part.strip() for part in request.headers.get("content-type", "").split(";"))
+    media = media.lower()
+    if media not in (FORM_TYPE, QUERY_TYPE, UPDATE_TYPE):
+        raise UnsupportedContentType(
+            f"unsupported Content-Type {media or '(none)'!r}; send {FORM_TYPE} (fields `query` "
+            f"or `update`), {QUERY_TYPE} or {UPDATE_TYPE}"
+        )
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip(" \"'").lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            raise UnsupportedContentType(f"unsupported charset {value!r}; send UTF-8")
+    text = await _read_text(request, settings.max_request_bytes)
+    url_params = parse_qsl(request.url.query, keep_blank_values=True)
+    if media == FORM_TYPE:
+        return _collect(url_params + parse_qsl(text, keep_blank_values=True))
+    if media == QUERY_TYPE:
+        return _collect(url_params, query=text)
+    return _collect(url_params, update=text)
+
+
+def _too_large(limit: int) -> str:
+    return f"the request body is over {limit} bytes; send a smaller one"
+
+
+async def _read_text(request: Request, limit: int) -> str:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise RequestTooLargeError(_too_large(limit))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise RequestTooLargeError(_too_large(limit))
+        chunks.append(chunk)
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the request body is not UTF-8 ({exc.reason}); send UTF-8") from exc
+
+
+# ---------------------------------------------------------------------- running
+def _run_query(store: Store, sparql: SparqlRequest, accept: str | None) -> Response:
+    query = sparql.query or ""
+    check_sparql(
+        query, store=store, graph_uris=[*sparql.default_graph_uris, *sparql.named_graph_uris]
+    )
+    form = query_form(query)
+    solution_format = choose_format(accept, SOLUTION_OFFERS)
+    graph_format = choose_format(accept, GRAPH_OFFERS)
+    if form in ("SELECT", "ASK"):
+        result = _query(store, sparql, solution_format, form or "SELECT")
+    elif form is not None:
+        result = _query(store, sparql, graph_format, form)
+    else:  # the lexer cannot tell (or the text is malformed): let the store decide
+        try:
+            result = _query(store, sparql, solution_format or "json", "SELECT")
+        except UnsupportedFormat:
+            result = _query(store, sparql, graph_format, "CONSTRUCT")
+    return Response(content=result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+
+
+def _query(
+    store: Store, sparql: SparqlRequest, result_format: ResultFormat | None, form: str
+) -> QueryResult:
+    if result_format is None:
+        offers = SOLUTION_OFFERS if form in ("SELECT", "ASK") else GRAPH_OFFERS
+        raise UnsupportedFormat(
+            f"none of the media types in Accept can hold {form} results; accept one of "
+            + ", ".join(media for media, _ in offers)
+        )
+    return store.query(
+        sparql.query or "",
+        result_format=result_format,
+        default_graph_uris=sparql.default_graph_uris,
+        named_graph_uris=sparql.named_graph_uris,
+    )
+
+
+def _authorize(settings: Settings, authorization: str | None) -> None:
+    if not settings.enable_update:
+        raise UpdateNotAllowed(
+            "this endpoint is read-only; start the server with `kg serve --enable-update "
+            "--update-token TOKEN` to accept updates"
+        )
+    if settings.allow_anonymous_update:
+        return
+    if not settings.update_token:
+        raise UpdateNotAllowed(
+            "updates are enabled but no update token is set; set KG_UPDATE_TOKEN (or "
+            "--update-token) and send it as `Authorization: Bearer TOKEN`"
+        )
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(
+        token.strip().encode(), settings.update_token.encode()
+    ):
+        raise UpdateNotAllowed("updates need the header `Authorization: Bearer <update token>`")
+
+
+def _run_update(store: Store, sparql: SparqlRequest) -> Response:
+    update = sparql.update or ""
+    if sparql.using_graph_uris:
+        if any(clause != "FROM" for clause, _ in dataset_clauses(update)):
+            raise InputError("using-graph-uri conflicts with USING/WITH in the update; give one")
+        raise InputError(
+            "using-graph-uri/using-named-graph-uri are not supported; put USING <graph> in the "
+            "update instead"
+        )
+    check_sparql(update, store=store)
+    store.update(update)
+    return Response(status_code=204)
+
+
+def _service_description(request: Request, settings: Settings, accept: str | None) -> Response:
+    chosen = choose(accept, DESCRIPTION_OFFERS)
+    if chosen is None:
+        raise InputError(
+            "no query: give ?query=... (GET /sparql with Accept: text/turtle returns the service "
+            "description)"
+        )
+    media_type, rdflib_format = chosen
+    endpoint = str(request.url_for("sparql_get"))
+    graph = build_service_description(endpoint, is_update_enabled=settings.enable_update)
+    body = graph.serialize(format=rdflib_format, encoding="utf-8")
+    return Response(content=body, media_type=media_type, headers={"Vary": "Accept"})

@@ -1,0 +1,380 @@
+"""Finding entity mentions in a parsed report: names, titles, demonym groups, pronouns.
+
+Pure functions over a spaCy ``Doc``; the gazetteer's names are matched by a ``PhraseMatcher``
+built once per pipeline (:func:`build_name_matcher`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from kg.extract.lexicon import Lexicon
+from kg.models import MentionCandidate
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc, Span, Token
+
+logger = logging.getLogger(__name__)
+
+NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
+
+class GazetteerLike(Protocol):
+    """What mention finding needs from the gazetteer."""
+
+    def get(self, key: str) -> object | None: ...
+    def lookup(self, name: str) -> object | None: ...
+    def lookup_demonym(self, word: str) -> object | None: ...
+    def surface_forms(self) -> list[tuple[str, str]]: ...
+
+
+def build_name_matcher(nlp: Language, gazetteer: GazetteerLike) -> PhraseMatcher:
+    """A case-sensitive PhraseMatcher over every gazetteer name, each labelled with its key."""
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    by_key: dict[str, list[str]] = {}
+    for surface, key in gazetteer.surface_forms():
+        by_key.setdefault(key, []).append(surface)
+    for key, surfaces in by_key.items():
+        matcher.add(key, list(nlp.tokenizer.pipe(surfaces)))
+    return matcher
+
+
+def _key_of(entry: object | None) -> str | None:
+    return None if entry is None else str(getattr(entry, "key", None) or "") or None
+
+
+def _types(gazetteer: GazetteerLike, key: str | None) -> tuple[str, ...]:
+    entry = gazetteer.get(key) if key else None
+    return tuple(getattr(entry, "types", ())) if entry is not None else ()
+
+
+def _is_titleish(token: Token, lexicon: Lexicon) -> bool:
+    low = token.lower_
+    if token.pos_ in {"DET", "PRON", "VERB", "AUX", "PUNCT", "CCONJ", "SCONJ", "NUM", "PART"}:
+        return False
+    if low in lexicon.title_heads or low in lexicon.title_words:
+        return True
+    return token.is_title or (token.is_upper and len(token) > 1)
+
+
+def find_title(doc: Doc, name: Span, lexicon: Lexicon) -> tuple[int, str] | None:
+    """The role title written right before a person's name ("US Secretary of State").
+
+    Returns:
+        The document index where the title run starts and the title text, or None.
+    """
+    start = name.start
+    i = start - 1
+    sent_start = name.sent.start
+    while i >= sent_start:
+        token = doc[i]
+        if token.lower_ in {"of", "for"} and i - 1 >= sent_start and doc[i - 1].is_title and (
+            i + 1 < start
+        ):
+            i -= 1
+            continue
+        if token.text in {"-"} and i - 1 >= sent_start:
+            i -= 1
+            continue
+        if not _is_titleish(token, lexicon):
+            break
+        i -= 1
+    run_start = i + 1
+    if run_start >= start:
+        return None
+    words = doc[run_start:start]
+    if not any(t.lower_ in lexicon.title_heads for t in words):
+        return None
+    return run_start, " ".join(t.text for t in words)
+
+
+def find_appositive_title(name_head: Token, lexicon: Lexicon) -> str | None:
+    """A title given in an appositive: "Mohamed Dagalo, the RSF commander," -> "RSF commander"."""
+    for child in name_head.children:
+        if child.dep_ == "appos" and child.lemma_.lower() in lexicon.title_heads:
+            words = [t for t in child.subtree if t.dep_ not in {"det", "punct", "case"}]
+            words = [t for t in words if not (t.dep_ == "poss" or t.head.dep_ == "poss")]
+            if words:
+                return " ".join(t.text for t in words if t.i <= child.i) or child.text
+    return None
+
+
+def _span_chars(span: Span) -> tuple[int, int]:
+    return span.start_char, span.end_char
+
+
+def _sentence_of(doc: Doc) -> dict[int, int]:
+    index: dict[int, int] = {}
+    for n, sent in enumerate(doc.sents):
+        for token in sent:
+            index[token.i] = n
+    return index
+
+
+def sentence_index_map(doc: Doc) -> dict[int, int]:
+    """Map every token index to the index of its sentence."""
+    return _sentence_of(doc)
+
+
+def _candidate(
+    span: Span,
+    *,
+    sent_of: dict[int, int],
+    kind: str,
+    label: str,
+    **extra: str | None,
+) -> MentionCandidate:
+    start, end = _span_chars(span)
+    return MentionCandidate(
+        start=start,
+        end=end,
+        text=span.text,
+        sentence_index=sent_of[span.root.i],
+        head=span.root.i,
+        tokens=tuple(range(span.start, span.end)),
+        kind=kind,
+        label=label,
+        gazetteer_key=extra.get("gazetteer_key"),
+        country_key=extra.get("country_key"),
+        role_title=extra.get("role_title"),
+        member_of_key=extra.get("member_of_key"),
+        hint=extra.get("hint"),
+        is_subject=span.root.dep_ in SUBJECT_DEPS,
+    )
+
+
+def _name_spans(doc: Doc, matcher: PhraseMatcher) -> list[tuple[int, int, str, str | None]]:
+    """Gazetteer matches and NER entities, longest first, without overlaps."""
+    spans: list[tuple[int, int, str, str | None, int]] = []
+    for match_id, start, end in matcher(doc):
+        key = doc.vocab.strings[match_id]
+        spans.append((start, end, "GAZ", key, 1))
+    for ent in doc.ents:
+        if ent.label_ in NER_LABELS:
+            start = ent.start
+            while start < ent.end and doc[start].lower_ in {"the"}:
+                start += 1
+            end = ent.end
+            while end > start and doc[end - 1].tag_ == "POS":
+                end -= 1
+            if end > start:
+                spans.append((start, end, ent.label_, None, 0))
+    spans.sort(key=lambda s: (-(s[1] - s[0]), -s[4], s[0]))
+    taken: set[int] = set()
+    chosen: list[tuple[int, int, str, str | None]] = []
+    for start, end, label, key, _prio in spans:
+        if any(i in taken for i in range(start, end)):
+            continue
+        taken.update(range(start, end))
+        chosen.append((start, end, label, key))
+    chosen.sort()
+    return chosen
+
+
+def find_mentions(
+    doc: Doc,
+    *,
+    matcher: PhraseMatcher,
+    gazetteer: GazetteerLike,
+    lexicon: Lexicon,
+    ner_labels_of: Sequence[tuple[int, str]] = (),
+) -> list[MentionCandidate]:
+    """Every span of a report that may refer to an entity, in text order.
+
+    Args:
+        doc: The parsed report.
+        matcher: Gazetteer name matcher from :func:`build_name_matcher`.
+        gazetteer: The gazetteer (lookups by name and demonym).
+        lexicon: Extraction word lists.
+        ner_labels_of: Unused hook for callers that re-label entities.
+
+    Returns:
+        Mention candidates sorted by position.
+    """
+    sent_of = _sentence_of(doc)
+    names = _name_spans(doc, matcher)
+    out: list[MentionCandidate] = []
+    covered: set[int] = set()
+    title_tokens: set[int] = set()
+    person_like: list[tuple[int, int, str, str | None]] = []
+    for start, end, label, key in names:
+        span = doc[start:end]
+        entry = gazetteer.lookup(span.text) if key is None else None
+        gkey = key or _key_of(entry)
+        types = _types(gazetteer, gkey)
+        is_person = label == "PERSON" if gkey is None else "Person" in types
+        if is_person:
+            person_like.append((start, end, label, gkey))
+    for start, end, _label, _key in person_like:
+        found = find_title(doc, doc[start:end], lexicon)
+        if found:
+            title_tokens.update(range(found[0], start))
+    for start, end, label, key in names:
+        span = doc[start:end]
+        if all(i in title_tokens for i in range(start, end)):
+            # a word of a role title ("State" in "Secretary of State"): not a mention,
+            # unless it names a state ("US" in "US Secretary of State").
+            entry = gazetteer.lookup(span.text)
+            types = _types(gazetteer, _key_of(entry))
+            if "State" not in types:
+                continue
+        entry = None if key else gazetteer.lookup(span.text)
+        gkey = key or _key_of(entry)
+        if label == "NORP" and gkey is None:
+            demonym = gazetteer.lookup_demonym(span.text)
+            if demonym is not None and span.root.tag_ in {"NNPS", "NNS"}:
+                out.append(
+                    _candidate(span, sent_of=sent_of, kind="population", label="PopulationGroup",
+                               country_key=_key_of(demonym))
+                )
+                covered.update(range(start, end))
+            continue
+        extra: dict[str, str | None] = {"gazetteer_key": gkey}
+        types = _types(gazetteer, gkey)
+        is_person = label == "PERSON" if gkey is None else "Person" in types
+        if is_person:
+            found = find_title(doc, span, lexicon)
+            title: str | None = None
+            if found:
+                title_start, title = found
+                country, member = _title_affiliation(doc, title_start, start, gazetteer)
+                extra["country_key"] = country
+                extra["member_of_key"] = member
+                title = _strip_affiliation(title, doc, title_start, start, gazetteer)
+            if not title:
+                title = find_appositive_title(span.root, lexicon)
+            extra["role_title"] = title or None
+        out.append(_candidate(span, sent_of=sent_of, kind="name", label=label, **extra))
+        covered.update(range(start, end))
+    out.extend(_group_mentions(doc, sent_of, covered, gazetteer, lexicon))
+    out.extend(_pronoun_mentions(doc, sent_of, covered, lexicon))
+    out.sort(key=lambda m: (m.start, m.end))
+    return out
+
+
+def _title_affiliation(
+    doc: Doc, title_start: int, name_start: int, gazetteer: GazetteerLike
+) -> tuple[str | None, str | None]:
+    """A state or organisation named inside or before a title ("US", "Hamas leader")."""
+    country: str | None = None
+    member: str | None = None
+    start = title_start
+    if start >= 2 and doc[start - 1].tag_ == "POS":
+        start = doc[start - 2].left_edge.i
+    for token in doc[start:name_start]:
+        entry = gazetteer.lookup(token.text) or gazetteer.lookup_demonym(token.text)
+        if entry is None:
+            continue
+        types = tuple(getattr(entry, "types", ()))
+        if "State" in types and country is None:
+            country = _key_of(entry)
+        elif member is None and set(types) & {"ArmedGroup", "InternationalOrganization"}:
+            member = _key_of(entry)
+    return country, member
+
+
+def _strip_affiliation(
+    title: str, doc: Doc, title_start: int, name_start: int, gazetteer: GazetteerLike
+) -> str:
+    words = [t for t in doc[title_start:name_start] if t.text in title.split()]
+    while words and (
+        gazetteer.lookup(words[0].text) is not None
+        or gazetteer.lookup_demonym(words[0].text) is not None
+    ):
+        words = words[1:]
+    return " ".join(t.text for t in words)
+
+
+def _modifier_state(token: Token, gazetteer: GazetteerLike) -> str | None:
+    """The state named by a modifier of a group noun ("Israeli officials", "US officials")."""
+    for child in token.children:
+        if child.dep_ not in {"amod", "compound", "nmod", "poss", "npadvmod"}:
+            continue
+        entry = gazetteer.lookup_demonym(child.text) or gazetteer.lookup(child.text)
+        if entry is not None and "State" in tuple(getattr(entry, "types", ())):
+            return _key_of(entry)
+    return None
+
+
+def _group_mentions(
+    doc: Doc,
+    sent_of: dict[int, int],
+    covered: set[int],
+    gazetteer: GazetteerLike,
+    lexicon: Lexicon,
+) -> list[MentionCandidate]:
+    out: list[MentionCandidate] = []
+    for token in doc:
+        if token.i in covered or token.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        lemma = token.lemma_.lower()
+        plural = token.tag_ in {"NNS", "NNPS"}
+        if lemma in lexicon.group_nouns:
+            country = _modifier_state(token, gazetteer)
+            if country is not None:
+                left = min([token.i] + [c.left_edge.i for c in token.children
+                                        if c.dep_ in {"amod", "compound", "nmod", "poss"}])
+                while left < token.i and doc[left].pos_ in {"DET", "ADJ"} and (
+                    gazetteer.lookup_demonym(doc[left].text) is None
+                ):
+                    left += 1
+                span = doc[left : token.i + 1]
+                out.append(
+                    _candidate(span, sent_of=sent_of, kind="group",
+                               label=lexicon.group_nouns[lemma], country_key=country, hint=lemma)
+                )
+                covered.update(range(left, token.i + 1))
+                continue
+        if lemma in lexicon.population_nouns:
+            if lemma in lexicon.population_needs_plural and not plural:
+                continue
+            if lemma == "population" and not any(
+                c.lemma_.lower() == "civilian" for c in token.children
+            ):
+                continue
+            left = token.i
+            for child in token.lefts:
+                if child.dep_ in {"amod", "compound"} and child.lemma_.lower() == "civilian":
+                    left = min(left, child.i)
+            span = doc[left : token.i + 1]
+            out.append(
+                _candidate(span, sent_of=sent_of, kind="population", label="PopulationGroup",
+                           hint=lexicon.population_nouns[lemma])
+            )
+            covered.update(range(left, token.i + 1))
+            continue
+        if token.dep_ != "compound" and lemma in lexicon.definite_places or (
+            lemma in lexicon.definite_groups and token.dep_ != "compound"
+        ):
+            det = [c for c in token.children if c.dep_ == "det"]
+            if det and det[0].lower_ in {"the", "this", "that"}:
+                span = doc[det[0].i : token.i + 1]
+                out.append(
+                    _candidate(span, sent_of=sent_of, kind="definite", label="definite", hint=lemma)
+                )
+                covered.update(range(det[0].i, token.i + 1))
+    return out
+
+
+def _pronoun_mentions(
+    doc: Doc, sent_of: dict[int, int], covered: set[int], lexicon: Lexicon
+) -> list[MentionCandidate]:
+    out: list[MentionCandidate] = []
+    for token in doc:
+        if token.i in covered or token.pos_ != "PRON":
+            continue
+        low = token.lower_
+        if low in lexicon.pronouns_person:
+            hint = "person"
+        else:
+            continue
+        out.append(_candidate(doc[token.i : token.i + 1], sent_of=sent_of, kind="pronoun",
+                              label="pronoun", hint=hint))
+    return out

@@ -1,0 +1,200 @@
+"""Modality: whether an event or relation is asserted, negated, planned, proposed, threatened...
+
+Local cues on the trigger (negation, modal auxiliaries, "potential", "planned") come first;
+otherwise the trigger's governors are walked upwards: the content of "threatened", "warned
+against", "urged", "proposed", "denied", of a negated "believe", of "the possibility of"... takes
+that governor's modality. Adverbial and relative clauses are their own assertions, so the walk
+stops there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kg.models import Modality
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from kg.extract.lexicon import Lexicon
+
+NEG_WORDS = {"not", "n't", "never", "no"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+HYPO_AUX = {"may", "might", "could", "would", "can"}
+REQUEST_AUX = {"should", "must"}
+HYPO_MODS = {"potential", "possible", "likely", "hypothetical", "prospective", "feared",
+             "threatened", "expected", "anticipated", "would-be", "such", "any", "eventual",
+             "lasting", "permanent", "sustainable"}
+FUTURE_MODS = {"planned", "upcoming", "future", "next", "further", "imminent", "forthcoming",
+               "scheduled", "new"}
+PROPOSED_MODS = {"proposed", "suggested", "offered"}
+GOVERNORS: dict[str, Modality] = {
+    # intention, plans, schedules
+    "plan": Modality.FUTURE, "intend": Modality.FUTURE, "aim": Modality.FUTURE,
+    "seek": Modality.FUTURE, "want": Modality.FUTURE, "try": Modality.FUTURE,
+    "attempt": Modality.FUTURE, "prepare": Modality.FUTURE, "set": Modality.FUTURE,
+    "schedule": Modality.FUTURE, "due": Modality.FUTURE, "expect": Modality.FUTURE,
+    "commit": Modality.FUTURE, "await": Modality.FUTURE, "pledge": Modality.FUTURE,
+    "promise": Modality.FUTURE, "vow": Modality.FUTURE, "hope": Modality.HYPOTHETICAL,
+    "further": Modality.FUTURE,
+    # requests
+    "urge": Modality.REQUESTED, "call": Modality.REQUESTED, "demand": Modality.REQUESTED,
+    "press": Modality.REQUESTED, "pressure": Modality.REQUESTED, "push": Modality.REQUESTED,
+    "ask": Modality.REQUESTED, "appeal": Modality.REQUESTED, "need": Modality.REQUESTED,
+    "require": Modality.REQUESTED, "insist": Modality.REQUESTED, "request": Modality.REQUESTED,
+    "encourage": Modality.REQUESTED, "persuade": Modality.REQUESTED,
+    # proposals
+    "propose": Modality.PROPOSED, "offer": Modality.PROPOSED, "suggest": Modality.PROPOSED,
+    "proposal": Modality.PROPOSED, "framework": Modality.PROPOSED, "plan_n": Modality.PROPOSED,
+    "term": Modality.PROPOSED, "roadmap": Modality.PROPOSED, "consider": Modality.HYPOTHETICAL,
+    # threats and warnings
+    "threaten": Modality.THREATENED, "threat": Modality.THREATENED,
+    # denials
+    "deny": Modality.NEGATED, "denial": Modality.NEGATED, "reject": Modality.NEGATED,
+    "rule": Modality.NEGATED,
+    # irrealis nouns and verbs
+    "possibility": Modality.HYPOTHETICAL, "prospect": Modality.HYPOTHETICAL,
+    "chance": Modality.HYPOTHETICAL, "risk": Modality.HYPOTHETICAL,
+    "fear": Modality.HYPOTHETICAL, "concern": Modality.HYPOTHETICAL,
+    "consequence": Modality.HYPOTHETICAL, "prevent": Modality.HYPOTHETICAL,
+    "avoid": Modality.HYPOTHETICAL, "avert": Modality.HYPOTHETICAL,
+    "progress": Modality.HYPOTHETICAL, "effort": Modality.FUTURE,
+    "believe": Modality.HYPOTHETICAL,
+    "think": Modality.HYPOTHETICAL, "negotiate": Modality.HYPOTHETICAL,
+    "negotiation": Modality.HYPOTHETICAL, "talk": Modality.HYPOTHETICAL,
+}
+WARN_LEMMAS = {"warn", "warning", "caution"}
+HYPO_PREPS = {"without", "towards", "toward"}
+STOP_DEPS = {"advcl", "relcl", "parataxis", "ROOT"}
+CLIMB_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "conj", "nsubj",
+              "nsubjpass", "attr", "oprd", "compound", "appos", "agent", "dative", "advcl"}
+ASSERTIVE_SPEECH = {"say", "state", "announce", "declare", "report", "confirm", "tell", "claim",
+                    "add", "emphasize", "emphasise", "stress", "insist", "reiterate", "express",
+                    "accuse", "blame", "condemn", "criticize", "criticise"}
+
+
+def is_negated(token: Token) -> bool:
+    """Whether a token carries its own negation ("did not attack", "no ceasefire")."""
+    for child in token.children:
+        if child.dep_ == "neg" or child.lower_ in {"never"}:
+            return True
+        if child.dep_ == "det" and child.lower_ == "no":
+            return True
+    return False
+
+
+def local_modality(token: Token) -> Modality | None:
+    """Modality marked on the trigger itself, or None."""
+    if is_negated(token):
+        return Modality.NEGATED
+    for child in token.children:
+        low = child.lower_
+        if child.dep_ in {"aux", "auxpass"}:
+            if low in FUTURE_AUX:
+                return Modality.FUTURE
+            if low in HYPO_AUX:
+                return Modality.HYPOTHETICAL
+            if low in REQUEST_AUX:
+                return Modality.REQUESTED
+        if child.dep_ == "mark" and low in {"if", "unless", "whether"}:
+            return Modality.HYPOTHETICAL
+        if child.dep_ in {"amod", "advmod", "nmod", "compound", "predet", "det"}:
+            lemma = child.lemma_.lower()
+            if low in PROPOSED_MODS:
+                return Modality.PROPOSED
+            if low in HYPO_MODS:
+                return Modality.HYPOTHETICAL
+            if low in FUTURE_MODS and token.pos_ in {"NOUN", "PROPN"} and lemma != "new":
+                return Modality.FUTURE
+    if token.tag_ == "VBG" and token.dep_ == "amod":
+        return None
+    return None
+
+
+def _governor_modality(
+    head: Token, child: Token, lexicon: Lexicon
+) -> Modality | None:
+    lemma = head.lemma_.lower()
+    if lemma in WARN_LEMMAS:
+        if child.dep_ == "prep" and child.lower_ in {"against", "of"}:
+            return Modality.WARNED_AGAINST
+        if child.dep_ in {"xcomp", "ccomp"} and is_negated(child):
+            return Modality.WARNED_AGAINST
+        if child.dep_ in {"pobj"} and head.lower_ in {"against"}:
+            return Modality.WARNED_AGAINST
+        return Modality.HYPOTHETICAL
+    if head.lower_ in {"against"} and head.head.lemma_.lower() in WARN_LEMMAS:
+        return Modality.WARNED_AGAINST
+    if head.pos_ == "ADP" and head.lower_ in HYPO_PREPS and child.dep_ == "pobj":
+        return Modality.HYPOTHETICAL
+    if head.pos_ == "ADP" and head.lower_ == "for" and head.head.lemma_.lower() in {
+        "need", "call", "demand", "push", "appeal", "plea", "pressure"
+    }:
+        return Modality.REQUESTED
+    trigger = lexicon.verbs.get(lemma) if head.pos_ in {"VERB", "AUX"} else None
+    if trigger is not None and trigger.is_neg_raising and is_negated(head):
+        return Modality.NEGATED
+    if lemma in ASSERTIVE_SPEECH and head.pos_ == "VERB" and child.dep_ in {"ccomp"}:
+        return Modality.NEGATED if is_negated(head) else Modality.ASSERTED
+    if head.pos_ in {"NOUN", "PROPN"} and lemma == "plan":
+        return Modality.PROPOSED
+    gov = GOVERNORS.get(lemma)
+    if gov is not None and head.pos_ not in {"VERB", "AUX", "NOUN", "PROPN", "ADJ"}:
+        gov = None
+    if gov is not None:
+        return gov
+    local = local_modality(head)
+    if local is not None and child.dep_ in {"xcomp", "ccomp", "dobj", "pcomp"}:
+        return local
+    return None
+
+
+def modality_of(token: Token, lexicon: Lexicon, *, is_irrealis_default: bool = False) -> Modality:
+    """The modality of an event or relation whose trigger is ``token``.
+
+    Args:
+        token: The trigger (verb or event noun).
+        lexicon: Extraction word lists (for neg-raising verbs and realis verbs).
+        is_irrealis_default: A bare mention does not assert the event (deals, ceasefires):
+            asserted only under a realis verb ("reached a deal", "the truce held").
+
+    Returns:
+        The modality.
+    """
+    local = local_modality(token)
+    trigger = lexicon.verbs.get(token.lemma_.lower()) if token.pos_ == "VERB" else None
+    if local is Modality.NEGATED and trigger is not None and trigger.is_neg_raising:
+        local = None
+    if local is not None:
+        return local
+    cur = token
+    for _ in range(10):
+        if cur.dep_ in STOP_DEPS and cur is not token:
+            break
+        head = cur.head
+        if head is cur:
+            break
+        if cur.dep_ == "advcl":
+            marks = {c.lower_ for c in cur.children if c.dep_ == "mark"}
+            if marks & {"if", "unless"}:
+                return Modality.HYPOTHETICAL
+            if any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+                return Modality.HYPOTHETICAL
+            break
+        if cur.dep_ == "relcl":
+            break
+        if cur.dep_ not in CLIMB_DEPS:
+            break
+        gov = _governor_modality(head, cur, lexicon)
+        if gov is not None:
+            return gov
+        if is_irrealis_default and head.lemma_.lower() in lexicon.realis_verbs and head.pos_ in {
+            "VERB", "AUX"
+        }:
+            return modality_of(head, lexicon)
+        cur = head
+    if is_irrealis_default:
+        if token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_.lower() in lexicon.realis_verbs:
+            return modality_of(token.head, lexicon)
+        return Modality.HYPOTHETICAL
+    return Modality.ASSERTED

@@ -1,0 +1,349 @@
+"""Open relations (layer 2): subject-relation-object triples read off the dependency parse.
+
+Clause by clause: a verb with its subject, its object (direct, prepositional, clausal or a
+copular complement), further arguments (time, place, other prepositional phrases), negation and
+modals kept in the relation, xcomp chains folded in ("is set to meet with"), coordinated verbs
+sharing their subject, coordinated objects expanded; plus appositive and title relations
+("X, the army chief", "Prime Minister X"). Confidence is graded from rule type and parse features.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kg.extract.lexicon import Lexicon
+from kg.extract.modality import modality_of
+from kg.models import Argument, Modality, Relation
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+CUT_DEPS = {"relcl", "advcl", "parataxis", "punct", "cc", "mark"}
+PRONOUN_SUBJECTS = {"it", "which", "who", "that", "this", "they", "he", "she", "we", "i", "you"}
+RULE_BASE = {"svo": 0.82, "sv-prep": 0.74, "copula": 0.68, "svc": 0.62, "passive-acl": 0.64,
+             "appos": 0.58, "title": 0.6, "sv": 0.45}
+
+
+@dataclass(frozen=True, slots=True)
+class _Arg:
+    tokens: tuple[Token, ...]
+    head: Token
+
+
+def _arg_tokens(head: Token, *, drop: set[int] | None = None) -> tuple[Token, ...]:
+    """The words of an argument: the head's subtree without clauses hanging off it."""
+    skip: set[int] = set(drop or ())
+    for child in head.children:
+        if child.dep_ in CUT_DEPS or (child.dep_ == "appos" and child.i > head.i + 1):
+            skip.update(t.i for t in child.subtree)
+        if child.dep_ == "conj" or child.dep_ == "cc":
+            skip.update(t.i for t in child.subtree)
+        if child.dep_ == "prep" and child.lower_ in {"including"}:
+            skip.update(t.i for t in child.subtree)
+    toks = [t for t in head.subtree if t.i not in skip]
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].is_space):
+        toks.pop(0)
+    # keep it contiguous: cut at the first gap
+    out: list[Token] = []
+    for tok in toks:
+        if out and tok.i != out[-1].i + 1:
+            if head.i > out[-1].i:
+                out = [tok]
+                continue
+            break
+        out.append(tok)
+    return tuple(out)
+
+
+def _argument(tokens: tuple[Token, ...], head: Token, token_entity: dict[int, str],
+              role: str | None = None) -> Argument:
+    doc = head.doc
+    start = tokens[0].idx
+    end = tokens[-1].idx + len(tokens[-1].text)
+    return Argument(text=doc.text[start:end], start=start, end=end,
+                    entity_key=token_entity.get(head.i), role=role)
+
+
+def _conj_heads(token: Token) -> list[Token]:
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}:
+            out.extend(_conj_heads(child))
+    return out
+
+
+def _relation_words(verb: Token) -> list[Token]:
+    words = [c for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < verb.i]
+    words.append(verb)
+    words.extend(c for c in verb.children if c.dep_ == "prt")
+    return sorted(words, key=lambda t: t.i)
+
+
+def _subject_of(verb: Token) -> tuple[Token | None, bool]:
+    for child in verb.children:
+        if child.dep_ in SUBJ:
+            return child, False
+    if verb.dep_ == "xcomp":
+        controller = next((c for c in verb.head.children if c.dep_ in {"dobj", "dative"}), None)
+        if controller is not None:
+            return controller, True
+    cur = verb
+    for _ in range(4):
+        if cur.dep_ in {"conj", "xcomp", "advcl"} and cur.head is not cur:
+            cur = cur.head
+            for child in cur.children:
+                if child.dep_ in SUBJ:
+                    return child, True
+        else:
+            break
+    return None, False
+
+
+class _Clause:
+    def __init__(self, sent: Span, index: int, token_entity: dict[int, str], lexicon: Lexicon):
+        self.sent = sent
+        self.index = index
+        self.te = token_entity
+        self.lexicon = lexicon
+        self.out: list[Relation] = []
+
+    def run(self) -> list[Relation]:
+        for token in self.sent:
+            if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.lemma_ == "be" and
+                                        token.dep_ in {"ROOT", "ccomp", "conj", "advcl", "relcl"}):
+                if token.dep_ == "xcomp" and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+                ) and token.head.pos_ in {"VERB", "AUX"} and not any(
+                    c.dep_ in {"dobj"} for c in token.head.children
+                ):
+                    continue  # folded into the governing verb's relation
+                if token.dep_ == "acl" and token.tag_ == "VBN":
+                    self._passive_acl(token)
+                    continue
+                if token.dep_ in {"amod", "pcomp"} and token.tag_ in {"VBN", "VBG"} and not any(
+                    c.dep_ in SUBJ for c in token.children
+                ):
+                    if token.dep_ == "amod":
+                        continue
+                self._verb(token)
+        for token in self.sent:
+            if token.dep_ == "appos" and token.head.i in self.te and token.pos_ in {"NOUN", "PROPN"}:
+                self._appos(token)
+        return self.out
+
+    def _emit(self, *, rule: str, subject: _Arg, rel_words: list[Token], lemma: str,
+              obj: _Arg | None, extra: list[_Arg], modality: Modality, inherited: bool,
+              object_text: str | None = None) -> None:
+        subj_arg = _argument(subject.tokens, subject.head, self.te, "subject")
+        obj_arg = _argument(obj.tokens, obj.head, self.te, "object") if obj else None
+        extras = tuple(_argument(e.tokens, e.head, self.te) for e in extra if e.tokens)
+        conf = RULE_BASE[rule]
+        n_words = len(subject.tokens) + (len(obj.tokens) if obj else 0)
+        conf -= 0.012 * max(0, n_words - 6)
+        conf -= 0.04 * len(extras)
+        if subj_arg.entity_key:
+            conf += 0.06
+        if obj_arg is not None and obj_arg.entity_key:
+            conf += 0.04
+        if subject.head.lower_ in PRONOUN_SUBJECTS:
+            conf -= 0.12
+        if inherited:
+            conf -= 0.08
+        if modality is not Modality.ASSERTED:
+            conf -= 0.03
+        if any(t.is_space for t in subject.tokens):
+            conf -= 0.2
+        relation_text = " ".join(t.text for t in rel_words)
+        spans = [subj_arg.start, subj_arg.end] + ([obj_arg.start, obj_arg.end] if obj_arg else [])
+        spans += [rel_words[0].idx, rel_words[-1].idx + len(rel_words[-1].text)]
+        self.out.append(
+            Relation(
+                sentence_index=self.index,
+                subject=subj_arg,
+                relation=relation_text,
+                lemma=lemma,
+                object=obj_arg,
+                extra_args=extras,
+                modality=modality,
+                confidence=round(min(0.97, max(0.03, conf)), 3),
+                start=min(spans),
+                end=max(spans),
+                rule=rule,
+            )
+        )
+
+    def _verb(self, verb: Token) -> None:
+        subject, inherited = _subject_of(verb)
+        if subject is None:
+            return
+        rel_words = _relation_words(verb)
+        lemma_words = [t.lower_ if t.dep_ in {"neg", "aux"} and t.lower_ not in {
+            "is", "are", "was", "were", "has", "have", "had", "do", "does", "did", "be", "been",
+            "being", "am"} else None for t in rel_words if t is not verb and t.dep_ != "prt"]
+        lemma_parts = [w for w in lemma_words if w]
+        lemma_parts = ["not" if w == "n't" else w for w in lemma_parts]
+        lemma_parts.append(verb.lemma_.lower())
+        lemma_parts.extend(c.lower_ for c in verb.children if c.dep_ == "prt")
+        main = verb
+        # fold xcomp chains: "is set to meet with"
+        for child in verb.children:
+            if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children) \
+                    and not any(c.dep_ == "dobj" for c in verb.children):
+                to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
+                rel_words = rel_words + to + [child]
+                lemma_parts += ["to", child.lemma_.lower()]
+                main = child
+                break
+        modality = modality_of(verb, self.lexicon)
+        subj_tokens = _arg_tokens(subject)
+        if not subj_tokens:
+            return
+        objects: list[tuple[str, Token, list[Token]]] = []
+        for child in main.children:
+            if child.dep_ in {"dobj", "attr", "oprd"}:
+                objects.append(("svo" if child.dep_ == "dobj" else "copula", child, []))
+        preps = [c for c in main.children if c.dep_ in {"prep", "agent", "dative"}]
+        acomp = [c for c in main.children if c.dep_ == "acomp"]
+        comps = [c for c in main.children if c.dep_ in {"ccomp"}]
+        extra_preps = list(preps)
+        rule_prefix: list[Token] = []
+        if not objects and acomp:
+            rule_prefix = [acomp[0]]
+            acomp_preps = [c for c in acomp[0].children if c.dep_ == "prep"]
+            if acomp_preps:
+                prep = acomp_preps[0]
+                pobjs = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
+                if pobjs:
+                    objects.append(("copula", pobjs[0], [acomp[0], prep]))
+            else:
+                objects.append(("copula", acomp[0], []))
+        if not objects and preps:
+            prep = preps[0]
+            pobjs = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
+            if pobjs:
+                objects.append(("sv-prep", pobjs[0], [prep]))
+                extra_preps = preps[1:]
+        if not objects and comps:
+            objects.append(("svc", comps[0], []))
+        if not objects:
+            for child in main.children:
+                if child.dep_ == "xcomp":
+                    objects.append(("svc", child, []))
+        if not objects:
+            if verb.pos_ == "VERB":
+                self._emit(rule="sv", subject=_Arg(subj_tokens, subject), rel_words=rel_words,
+                           lemma=" ".join(lemma_parts), obj=None,
+                           extra=[self._extra(p) for p in extra_preps],
+                           modality=modality, inherited=inherited)
+            return
+        for rule, obj_head, glue in objects:
+            words = sorted(rel_words + glue, key=lambda t: t.i) if glue else rel_words
+            lemma = " ".join(lemma_parts + [g.lower_ for g in glue])
+            if rule == "copula" and not glue and obj_head.dep_ == "acomp":
+                words = rel_words
+            extra = [self._extra(p) for p in extra_preps if p not in glue]
+            extra += [self._extra(c) for c in main.children
+                      if c.dep_ in {"npadvmod"} and c.ent_type_ == "DATE"]
+            extra += [self._extra(c) for c in main.children
+                      if c.dep_ == "xcomp" and rule != "svc" and c not in rel_words]
+            if rule == "svc":
+                obj_tokens = tuple(t for t in obj_head.subtree if not t.is_punct or t.i < obj_head.right_edge.i)
+                obj_tokens = _trim(obj_tokens)
+                self._emit(rule=rule, subject=_Arg(subj_tokens, subject), rel_words=words,
+                           lemma=lemma, obj=_Arg(obj_tokens, obj_head), extra=extra,
+                           modality=modality, inherited=inherited)
+                continue
+            for conj in _conj_heads(obj_head):
+                obj_tokens = _arg_tokens(conj)
+                if not obj_tokens:
+                    continue
+                self._emit(rule=rule, subject=_Arg(subj_tokens, subject), rel_words=words,
+                           lemma=lemma, obj=_Arg(obj_tokens, conj), extra=extra,
+                           modality=modality, inherited=inherited)
+
+    def _extra(self, token: Token) -> _Arg:
+        toks = _trim(tuple(token.subtree))
+        return _Arg(toks, token)
+
+    def _passive_acl(self, verb: Token) -> None:
+        noun = verb.head
+        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        by = [c for c in verb.children if c.dep_ == "agent"]
+        if not agents:
+            return
+        subj_tokens = _arg_tokens(noun, drop={t.i for t in verb.subtree})
+        if not subj_tokens:
+            return
+        rel_words = [verb, by[0]]
+        lemma = f"{verb.lemma_.lower()} by"
+        for agent in _conj_heads(agents[0]):
+            self._emit(rule="passive-acl", subject=_Arg(subj_tokens, noun), rel_words=rel_words,
+                       lemma=lemma, obj=_Arg(_arg_tokens(agent), agent), extra=[],
+                       modality=modality_of(verb, self.lexicon), inherited=False)
+
+    def _appos(self, appos: Token) -> None:
+        head = appos.head
+        subj = _arg_tokens(head)
+        obj = _arg_tokens(appos)
+        if not subj or not obj:
+            return
+        self._emit(rule="appos", subject=_Arg(subj, head), rel_words=[appos], lemma="be",
+                   obj=_Arg(obj, appos), extra=[], modality=Modality.ASSERTED, inherited=False)
+        self.out[-1] = _with_relation(self.out[-1], "is")
+
+
+def _with_relation(rel: Relation, text: str) -> Relation:
+    from dataclasses import replace
+
+    return replace(rel, relation=text)
+
+
+def _trim(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    toks = list(tokens)
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].is_space):
+        toks.pop(0)
+    return tuple(toks)
+
+
+def extract_relations(
+    sent: Span, sentence_index: int, *, token_entity: dict[int, str], lexicon: Lexicon,
+    titles: list[tuple[Argument, str]] | None = None,
+) -> list[Relation]:
+    """Open relations of one parsed sentence.
+
+    Args:
+        sent: The sentence span.
+        sentence_index: Its index in the report.
+        token_entity: Token index -> entity key (arguments headed by a mention link to it).
+        lexicon: Extraction word lists (modality cues).
+        titles: (person argument, title text) pairs found by mention finding, emitted as
+            ``is`` relations.
+
+    Returns:
+        Relations in text order.
+    """
+    relations = _Clause(sent, sentence_index, token_entity, lexicon).run()
+    for person, title in titles or []:
+        relations.append(
+            Relation(
+                sentence_index=sentence_index,
+                subject=person,
+                relation="is",
+                lemma="be",
+                object=Argument(text=title, start=person.start, end=person.start),
+                extra_args=(),
+                modality=Modality.ASSERTED,
+                confidence=RULE_BASE["title"],
+                start=person.start,
+                end=person.end,
+                rule="title",
+            )
+        )
+    relations.sort(key=lambda r: (r.start, r.end, r.relation))
+    return relations

@@ -1,0 +1,183 @@
+"""A small SPARQL lexer: what a query is, and which graphs and services it names.
+
+Not a parser. It splits SPARQL text into tokens while skipping strings, comments and IRIs, which
+is enough to find the query form, ``SERVICE``/``LOAD`` keywords and the dataset clauses
+(``FROM``, ``FROM NAMED``, ``USING``, ``USING NAMED``, ``WITH``) before a query runs.
+
+>>> query_form("PREFIX ex: <http://ex/> # SELECT in a comment\\nASK { ?s ex:p 'SELECT' }")
+'ASK'
+>>> query_form("INSERT DATA { <a:b> <a:c> 1 }") is None
+True
+>>> sorted(keywords_used("SELECT * { SERVICE <http://x/> { ?s ?p 'LOAD' } }", {"SERVICE", "LOAD"}))
+['SERVICE']
+>>> dataset_clauses("PREFIX g: <http://ex/g/> SELECT * FROM g:one FROM NAMED <http://ex/g/two> {}")
+[('FROM', 'http://ex/g/one'), ('FROM NAMED', 'http://ex/g/two')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urljoin
+
+from kg.store.base import QueryForm
+
+TokenKind = Literal["iri", "pname", "var", "string", "lang", "word", "other"]
+
+_IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_PN_CHARS = r"[\w\-\u00B7\u0300-\u036F\u203F-\u2040]"
+_PNAME = rf"(?:[^\W\d_]{_PN_CHARS}*(?:\.{_PN_CHARS}+)*)?:(?:[\w:%\-]|\\.|\.(?=[\w:%\-]))*"
+_STRING = "|".join(
+    (
+        r'"""(?:[^\\]|\\.)*?"""',
+        r"'''(?:[^\\]|\\.)*?'''",
+        r'"(?:[^"\\\n\r]|\\.)*"',
+        r"'(?:[^'\\\n\r]|\\.)*'",
+    )
+)
+_TOKEN = re.compile(
+    rf"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>{_STRING})
+  | (?P<iri>{_IRIREF})
+  | (?P<var>[?$]\w+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<pname>{_PNAME})
+  | (?P<word>[A-Za-z_]\w*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_FORMS: frozenset[str] = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One lexical token.
+
+    Attributes:
+        kind: ``iri``, ``pname``, ``var``, ``string``, ``lang``, ``word`` or ``other``.
+        text: The token text (IRIs without their angle brackets).
+    """
+
+    kind: TokenKind
+    text: str
+
+
+def tokenize(sparql: str) -> list[Token]:
+    """Split SPARQL text into tokens, dropping whitespace and comments.
+
+    Args:
+        sparql: A query or update.
+
+    Returns:
+        The tokens in order.
+
+    >>> [t.text for t in tokenize("SELECT ?x { ?x <http://p> 'a # b' } # c")]
+    ['SELECT', '?x', '{', '?x', 'http://p', "'a # b'", '}']
+    """
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup
+        text = match.group()
+        if kind in ("ws", "comment") or kind is None:
+            continue
+        if kind == "iri":
+            text = text[1:-1]
+        tokens.append(Token(kind, text))  # type: ignore[arg-type]
+    return tokens
+
+
+def query_form(sparql: str) -> QueryForm | None:
+    """The form of a query, or None for an update or text that is not a query.
+
+    Args:
+        sparql: A query or update.
+
+    Returns:
+        ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``, or None.
+
+    >>> query_form("base <http://x/> prefix : <http://y/> select * {}")
+    'SELECT'
+    """
+    for token in tokenize(sparql):
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        if word in ("PREFIX", "BASE"):
+            continue
+        return word if word in _FORMS else None  # type: ignore[return-value]
+    return None
+
+
+def keywords_used(sparql: str, keywords: Collection[str]) -> set[str]:
+    """Which of ``keywords`` (upper case) occur as keywords, not inside strings, IRIs or names.
+
+    Args:
+        sparql: A query or update.
+        keywords: Upper-case keywords to look for.
+
+    Returns:
+        The keywords found.
+
+    >>> keywords_used("SELECT ?service { ?s ex:load 'SERVICE' }", {"SERVICE", "LOAD"})
+    set()
+    """
+    return {t.text.upper() for t in tokenize(sparql) if t.kind == "word"} & set(keywords)
+
+
+def dataset_clauses(sparql: str) -> list[tuple[str, str]]:
+    """The graph IRIs a query or update names in its dataset clauses.
+
+    Prefixed names are expanded with the text's ``PREFIX`` declarations and relative IRIs are
+    resolved against its ``BASE``. A prefixed name with an undeclared prefix is returned as
+    written (the store will reject it).
+
+    Args:
+        sparql: A query or update.
+
+    Returns:
+        ``(clause, iri)`` pairs, clause one of ``FROM``, ``FROM NAMED``, ``USING``,
+        ``USING NAMED``, ``WITH``.
+
+    >>> dataset_clauses("BASE <http://ex/> WITH <g> DELETE { ?s ?p ?o } USING NAMED <h> WHERE {}")
+    [('WITH', 'http://ex/g'), ('USING NAMED', 'http://ex/h')]
+    """
+    tokens = tokenize(sparql)
+    prefixes: dict[str, str] = {}
+    base = ""
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        word = token.text.upper() if token.kind == "word" else ""
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if word == "BASE" and nxt is not None and nxt.kind == "iri":
+            base = urljoin(base, nxt.text)
+        elif word == "PREFIX" and i + 2 < len(tokens) and nxt is not None and nxt.kind == "pname":
+            if tokens[i + 2].kind == "iri":
+                prefixes[nxt.text.rstrip(":")] = urljoin(base, tokens[i + 2].text)
+        elif word in ("FROM", "USING", "WITH"):
+            clause = word
+            j = i + 1
+            is_named = nxt is not None and nxt.kind == "word" and nxt.text.upper() == "NAMED"
+            if word != "WITH" and is_named:
+                clause = f"{word} NAMED"
+                j += 1
+            if j < len(tokens) and tokens[j].kind in ("iri", "pname"):
+                found.append((clause, _expand(tokens[j], prefixes, base)))
+                i = j
+        i += 1
+    return found
+
+
+def _expand(token: Token, prefixes: dict[str, str], base: str) -> str:
+    if token.kind == "iri":
+        return urljoin(base, token.text) if base else token.text
+    prefix, _, local = token.text.partition(":")
+    if prefix not in prefixes:
+        return token.text
+    return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)

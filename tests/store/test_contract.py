@@ -1,0 +1,334 @@
+"""The Store contract, run against every backend: in memory, on disk, and remote over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg.errors import QuerySyntaxError, StoreError, StoreUnavailable, UnsupportedFormat
+from kg.store.base import GRAPH_FORMATS, Quad, Store, Term
+from kg.store.factory import open_store
+from kg.store.oxigraph_store import OxigraphStore
+from kg.store.sparql_store import SparqlStore
+
+EX = "http://example.org/"
+G1 = f"{EX}graph/one"
+G2 = f"{EX}graph/two"
+XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
+TEXT = '"line one\\nline \\"two\\" \\\\ caf\u00e9 \\u001F end"'
+QUADS = [
+    Quad(f"<{EX}alice>", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", f"<{EX}Person>", G1),
+    Quad(f"<{EX}alice>", f"<{EX}name>", '"Alice"@en', G1),
+    Quad(f"<{EX}alice>", f"<{EX}age>", f'"42"^^<{XSD_INT}>', G1),
+    Quad(f"<{EX}bob>", f"<{EX}name>", '"Bob"', G2),
+    Quad(f"<{EX}bob>", f"<{EX}knows>", f"<{EX}alice>", G2),
+    Quad(f"<{EX}note>", f"<{EX}text>", TEXT, G2),
+]
+NAMES = f"SELECT ?name WHERE {{ ?x <{EX}name> ?name }} ORDER BY ?name"
+BACKENDS = ["memory", "disk", pytest.param("remote", marks=pytest.mark.integration)]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store of each backend."""
+    if request.param == "remote":
+        server = request.getfixturevalue("live_server")
+        remote = SparqlStore(f"{server.url}/sparql", timeout=20)
+        remote.update("DROP SILENT ALL")
+        yield remote
+        remote.update("DROP SILENT ALL")
+        return
+    spec = ":memory:" if request.param == "memory" else str(tmp_path / "store")
+    opened = open_store(spec)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    """The store holding :data:`QUADS`."""
+    store.replace_graphs(remove=[], quads=QUADS)
+    return store
+
+
+def parse_dataset(data: bytes, fmt: str) -> rdflib.Dataset:
+    """Parse a quad format with rdflib (whose Dataset API warns about its own deprecations)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = rdflib.Dataset()
+        dataset.parse(data=data, format=fmt)
+    return dataset
+
+
+def names(store: Store, sparql: str = NAMES) -> list[str]:
+    return [row["name"].value for row in store.select(sparql)]
+
+
+def test_contract_replace_graphs_is_idempotent(store: Store) -> None:
+    store.replace_graphs(remove=[G1, G2], quads=QUADS)
+    first = set(store.quads())
+    store.replace_graphs(remove=[G1, G2], quads=QUADS)
+    assert set(store.quads()) == first == set(QUADS)
+    assert len(store) == len(QUADS)
+
+
+def test_contract_remove_drops_exactly_those_graphs(loaded: Store) -> None:
+    loaded.replace_graphs(remove=[G1], quads=[])
+    assert set(loaded.quads()) == {q for q in QUADS if q.graph == G2}
+    assert loaded.named_graphs() == [G2]
+
+
+def test_contract_replace_swaps_graph_content(loaded: Store) -> None:
+    new = Quad(f"<{EX}carol>", f"<{EX}name>", '"Carol"', G1)
+    loaded.replace_graphs(remove=[G1], quads=[new])
+    assert names(loaded) == ["Bob", "Carol"]
+
+
+def test_contract_malformed_quad_leaves_store_unchanged(loaded: Store) -> None:
+    before = set(loaded.quads())
+    bad = [QUADS[0], Quad(f"<{EX}x>", f"<{EX}p>", "<not an iri>", G1)]
+    with pytest.raises(StoreError):
+        loaded.replace_graphs(remove=[G1, G2], quads=bad)
+    assert set(loaded.quads()) == before
+
+
+def test_contract_failing_quad_source_leaves_store_unchanged(loaded: Store) -> None:
+    before = set(loaded.quads())
+
+    def failing() -> Iterator[Quad]:
+        yield QUADS[0]
+        raise RuntimeError("extraction crashed")
+
+    with pytest.raises(RuntimeError):
+        loaded.replace_graphs(remove=[G1, G2], quads=failing())
+    assert set(loaded.quads()) == before
+
+
+def test_contract_failing_update_is_rolled_back(loaded: Store) -> None:
+    before = set(loaded.quads())
+    with pytest.raises(StoreError):
+        loaded.update(f"DROP GRAPH <{G1}> ; DROP GRAPH <{EX}graph/absent>")
+    assert set(loaded.quads()) == before
+
+
+def test_contract_union_default_graph(loaded: Store) -> None:
+    assert names(loaded) == ["Alice", "Bob"]
+
+
+def test_contract_graph_patterns(loaded: Store) -> None:
+    rows = loaded.select(f"SELECT ?g ?name WHERE {{ GRAPH ?g {{ ?x <{EX}name> ?name }} }}")
+    assert {(r["g"].value, r["name"].value) for r in rows} == {(G1, "Alice"), (G2, "Bob")}
+    assert loaded.named_graphs() == [G1, G2]
+
+
+def test_contract_from_clause_limits_default_graph(loaded: Store) -> None:
+    query = f"SELECT ?name FROM <{G2}> WHERE {{ ?x <{EX}name> ?name }}"
+    assert names(loaded, query) == ["Bob"]
+
+
+def test_contract_dataset_parameters(loaded: Store) -> None:
+    result = loaded.query(NAMES, default_graph_uris=[G1])
+    bindings = json.loads(result.body)["results"]["bindings"]
+    assert [b["name"]["value"] for b in bindings] == ["Alice"]
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    result = loaded.query(graphs, named_graph_uris=[G2])
+    assert [b["g"]["value"] for b in json.loads(result.body)["results"]["bindings"]] == [G2]
+
+
+def test_contract_select_terms(loaded: Store) -> None:
+    rows = loaded.select(
+        f"SELECT ?p ?o ?missing WHERE {{ <{EX}alice> ?p ?o OPTIONAL {{ ?o <{EX}nope> ?missing }} }}"
+    )
+    terms = {row["p"].value: row["o"] for row in rows}
+    assert all("missing" not in row for row in rows)
+    assert terms[f"{EX}name"] == Term("literal", "Alice", language="en")
+    assert terms[f"{EX}age"] == Term("literal", "42", datatype=XSD_INT)
+    assert terms["http://www.w3.org/1999/02/22-rdf-syntax-ns#type"] == Term("iri", f"{EX}Person")
+    bob = loaded.select(f"SELECT ?o WHERE {{ <{EX}bob> <{EX}name> ?o }}")
+    assert bob == [{"o": Term("literal", "Bob")}]
+
+
+def test_contract_literal_escapes_round_trip(loaded: Store) -> None:
+    text = loaded.select(f"SELECT ?t WHERE {{ <{EX}note> <{EX}text> ?t }}")[0]["t"].value
+    assert text == 'line one\nline "two" \\ caf\u00e9 \x1f end'
+    assert QUADS[-1] in loaded.quads()
+
+
+def test_contract_ask(loaded: Store) -> None:
+    assert loaded.ask(f"ASK {{ <{EX}bob> <{EX}knows> <{EX}alice> }}") is True
+    assert loaded.ask(f"ASK {{ <{EX}alice> <{EX}knows> <{EX}bob> }}") is False
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    ["SELEC * WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o", "SELECT * WHERE { ?s nope:p ?o }"],
+)
+def test_contract_malformed_query_raises_syntax_error(loaded: Store, sparql: str) -> None:
+    with pytest.raises(QuerySyntaxError):
+        loaded.query(sparql)
+
+
+def test_contract_malformed_update_raises_syntax_error(store: Store) -> None:
+    with pytest.raises(QuerySyntaxError):
+        store.update("INSERT DATA { <a:b> <a:c> ")
+
+
+def test_contract_wrong_query_form_for_helpers(loaded: Store) -> None:
+    with pytest.raises(QuerySyntaxError):
+        loaded.select("ASK { ?s ?p ?o }")
+    with pytest.raises(QuerySyntaxError):
+        loaded.ask(NAMES)
+
+
+def test_contract_wrong_result_format(loaded: Store) -> None:
+    with pytest.raises(UnsupportedFormat):
+        loaded.query(NAMES, result_format="turtle")
+    with pytest.raises(UnsupportedFormat):
+        loaded.query("CONSTRUCT WHERE { ?s ?p ?o }", result_format="json")
+
+
+def test_contract_solution_formats_parse(loaded: Store) -> None:
+    result = loaded.query(NAMES, result_format="json")
+    assert result.form == "SELECT"
+    assert result.media_type == "application/sparql-results+json"
+    assert len(json.loads(result.body)["results"]["bindings"]) == 2
+    xml = ET.fromstring(loaded.query(NAMES, result_format="xml").body)
+    assert len(xml.findall(".//{http://www.w3.org/2005/sparql-results#}result")) == 2
+    for fmt, delimiter, header in (("csv", ",", "name"), ("tsv", "\t", "?name")):
+        text = loaded.query(NAMES, result_format=fmt).body.decode()
+        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        assert table[0] == [header]
+        assert len(table) == 3
+    ask = loaded.query(f"ASK {{ <{EX}bob> ?p ?o }}", result_format="json")
+    assert ask.form == "ASK"
+    assert json.loads(ask.body)["boolean"] is True
+    ask_xml = ET.fromstring(loaded.query("ASK { ?s ?p ?o }", result_format="xml").body)
+    assert ask_xml.find("{http://www.w3.org/2005/sparql-results#}boolean") is not None
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS)
+def test_contract_graph_formats_parse(loaded: Store, fmt: str) -> None:
+    result = loaded.query(f"CONSTRUCT WHERE {{ <{EX}alice> ?p ?o }}", result_format=fmt)  # type: ignore[arg-type]
+    assert result.form == "CONSTRUCT"
+    rdflib_format = {"rdfxml": "xml", "ntriples": "nt", "jsonld": "json-ld"}.get(fmt, fmt)
+    if fmt in ("nquads", "trig", "jsonld"):
+        parsed = parse_dataset(result.body, rdflib_format)
+        triples = {(s, p, o) for s, p, o, _ in parsed.quads((None, None, None, None))}
+    else:
+        triples = set(rdflib.Graph().parse(data=result.body, format=rdflib_format))
+    assert len(triples) == 3
+    assert (
+        rdflib.URIRef(f"{EX}alice"),
+        rdflib.URIRef(f"{EX}name"),
+        rdflib.Literal("Alice", lang="en"),
+    ) in triples
+
+
+def test_contract_describe(loaded: Store) -> None:
+    result = loaded.query(f"DESCRIBE <{EX}bob>", result_format="ntriples")
+    assert result.form == "DESCRIBE"
+    assert len(rdflib.Graph().parse(data=result.body, format="nt")) >= 2
+
+
+def test_contract_update(store: Store) -> None:
+    store.update(f'INSERT DATA {{ GRAPH <{G1}> {{ <{EX}dan> <{EX}name> "Dan" }} }}')
+    assert names(store) == ["Dan"]
+    store.update(f"DELETE WHERE {{ GRAPH <{G1}> {{ ?s <{EX}name> ?o }} }}")
+    assert len(store) == 0
+
+
+def test_contract_dump_round_trips(loaded: Store, tmp_path: Path) -> None:
+    fresh = OxigraphStore(None)
+    try:
+        dump = loaded.dump("nquads")
+        fresh.replace_graphs(remove=[], quads=_read_nquads(dump))
+        assert set(fresh.quads()) == set(loaded.quads())
+    finally:
+        fresh.close()
+    trig = parse_dataset(loaded.dump("trig"), "trig")
+    assert len(list(trig.quads((None, None, None, None)))) == len(QUADS)
+    jsonld = parse_dataset(loaded.dump("jsonld"), "json-ld")
+    assert len(list(jsonld.quads((None, None, None, None)))) == len(QUADS)
+    merged = rdflib.Graph().parse(data=loaded.dump("turtle"), format="turtle")
+    assert len(merged) == len(QUADS)
+    nt = rdflib.Graph().parse(data=loaded.dump("ntriples"), format="nt")
+    assert isomorphic(merged, nt)
+
+
+def test_contract_len_and_named_graphs(store: Store) -> None:
+    assert len(store) == 0
+    assert store.named_graphs() == []
+    store.replace_graphs(remove=[], quads=QUADS[:2])
+    assert len(store) == 2
+    assert store.named_graphs() == [G1]
+
+
+def test_contract_disk_store_persists(tmp_path: Path) -> None:
+    path = tmp_path / "persist"
+    first = OxigraphStore(path)
+    first.replace_graphs(remove=[], quads=QUADS)
+    first.close()
+    second = OxigraphStore(path)
+    try:
+        assert set(second.quads()) == set(QUADS)
+    finally:
+        second.close()
+
+
+def test_contract_disk_store_lock_gives_unavailable(disk_store: OxigraphStore) -> None:
+    assert disk_store.path is not None
+    with pytest.raises(StoreUnavailable, match="Another kg process"):
+        OxigraphStore(disk_store.path)
+    code = (
+        "import sys\nfrom kg.errors import StoreUnavailable\n"
+        "from kg.store.factory import open_store\n"
+        "try:\n    open_store(sys.argv[1])\nexcept StoreUnavailable as exc:\n"
+        "    print(exc)\n    sys.exit(3)\n"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code, str(disk_store.path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert other.returncode == 3, other.stderr
+    assert "Another kg process" in other.stdout
+
+
+def test_contract_closed_store_raises_unavailable(memory_store: OxigraphStore) -> None:
+    memory_store.close()
+    memory_store.close()
+    with pytest.raises(StoreUnavailable):
+        len(memory_store)
+
+
+def test_contract_remote_unreachable_gives_unavailable() -> None:
+    store = open_store("http://127.0.0.1:9/sparql")
+    with pytest.raises(StoreUnavailable, match="cannot reach"):
+        store.ask("ASK {}")
+
+
+_NQUAD = re.compile(r"^(\S+) (\S+) (.+?)(?: <([^<>]*)>)? \.$")
+
+
+def _read_nquads(data: bytes) -> list[Quad]:
+    """Split canonical N-Quads (one quad per line) into quads."""
+    quads = []
+    for line in data.decode("utf-8").splitlines():
+        match = _NQUAD.match(line)
+        assert match, line
+        quads.append(Quad(match[1], match[2], match[3], match[4]))
+    return quads
