@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
@@ -17,6 +18,9 @@ from fastapi import FastAPI
 from api.main import create_app
 from kg.settings import Settings
 from kg.store.oxigraph_store import OxigraphStore
+
+if TYPE_CHECKING:
+    from kg.pipeline import Extractor
 
 with warnings.catch_warnings():
     # Starlette 1.x prefers httpx2 for its TestClient; httpx still works.
@@ -95,3 +99,12 @@ def live_server() -> Iterator[LiveServer]:
         _env_file=None, store=":memory:", enable_update=True, allow_anonymous_update=True
     )
     yield from run_live_server(create_app(settings))
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    """The default extraction pipeline (the pinned small English model), loaded once."""
+    from kg.pipeline import Extractor
+    from kg.settings import DEFAULT_MODEL
+
+    return Extractor.load(model=DEFAULT_MODEL)

@@ -79,9 +79,7 @@ class SparqlRequest:
     using_graph_uris: list[str] = field(default_factory=list)
 
 
-@router.api_route(
-    "/sparql", methods=["GET", "HEAD"], name="sparql_get", responses=_RESULT_DOC, summary="Query"
-)
+@router.get("/sparql", name="sparql_get", responses=_RESULT_DOC, summary="Query")
 async def sparql_get(
     request: Request,
     store: StoreDep,
@@ -99,6 +97,11 @@ async def sparql_get(
     if sparql.query is None:
         return _service_description(request, settings, accept)
     return await run_in_threadpool(_run_query, store, sparql, accept)
+
+
+router.add_api_route(
+    "/sparql", sparql_get, methods=["HEAD"], name="sparql_head", include_in_schema=False
+)
 
 
 @router.post("/sparql", openapi_extra=_BODY_DOC, responses=_RESULT_DOC, summary="Query or update")

@@ -85,10 +85,16 @@ class OxigraphStore:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreUnavailable(
+                    f"cannot open the store at {self.path}: {exc}. Check that it is a directory "
+                    "you can write to, or use another --store directory."
+                ) from exc
             raise StoreUnavailable(
                 f"cannot open the store at {self.path}: {exc}. Another kg process (e.g. a "
-                "running `kg serve`) may hold the store; stop it or point this command at it "
-                "over HTTP, or use another --store directory."
+                "running `kg serve`) may hold the store; stop it, or while it runs query it "
+                "through its HTTP endpoint (--store http://127.0.0.1:8000/sparql), or use "
+                "another --store directory."
             ) from exc
 
     def __repr__(self) -> str:

@@ -18,7 +18,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg.errors import QuerySyntaxError, StoreError, StoreUnavailable, UnsupportedFormat
-from kg.store.base import GRAPH_FORMATS, Quad, Store, Term
+from kg.store.base import GRAPH_FORMATS, Quad, ResultFormat, Store, Term
 from kg.store.factory import open_store
 from kg.store.oxigraph_store import OxigraphStore
 from kg.store.sparql_store import SparqlStore
@@ -206,7 +206,11 @@ def test_contract_solution_formats_parse(loaded: Store) -> None:
     assert len(json.loads(result.body)["results"]["bindings"]) == 2
     xml = ET.fromstring(loaded.query(NAMES, result_format="xml").body)
     assert len(xml.findall(".//{http://www.w3.org/2005/sparql-results#}result")) == 2
-    for fmt, delimiter, header in (("csv", ",", "name"), ("tsv", "\t", "?name")):
+    tables: tuple[tuple[ResultFormat, str, str], ...] = (
+        ("csv", ",", "name"),
+        ("tsv", "\t", "?name"),
+    )
+    for fmt, delimiter, header in tables:
         text = loaded.query(NAMES, result_format=fmt).body.decode()
         table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
         assert table[0] == [header]
@@ -219,8 +223,8 @@ def test_contract_solution_formats_parse(loaded: Store) -> None:
 
 
 @pytest.mark.parametrize("fmt", GRAPH_FORMATS)
-def test_contract_graph_formats_parse(loaded: Store, fmt: str) -> None:
-    result = loaded.query(f"CONSTRUCT WHERE {{ <{EX}alice> ?p ?o }}", result_format=fmt)  # type: ignore[arg-type]
+def test_contract_graph_formats_parse(loaded: Store, fmt: ResultFormat) -> None:
+    result = loaded.query(f"CONSTRUCT WHERE {{ <{EX}alice> ?p ?o }}", result_format=fmt)
     assert result.form == "CONSTRUCT"
     rdflib_format = {"rdfxml": "xml", "ntriples": "nt", "jsonld": "json-ld"}.get(fmt, fmt)
     if fmt in ("nquads", "trig", "jsonld"):
@@ -332,3 +336,10 @@ def _read_nquads(data: bytes) -> list[Quad]:
         assert match, line
         quads.append(Quad(match[1], match[2], match[3], match[4]))
     return quads
+
+
+def test_contract_store_path_that_is_a_file_gives_unavailable(tmp_path: Path) -> None:
+    path = tmp_path / "a-file"
+    path.write_text("not a store")
+    with pytest.raises(StoreUnavailable, match="directory"):
+        OxigraphStore(path)

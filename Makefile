@@ -1,0 +1,6 @@
+.PHONY: run test check
+run:
+	scripts/run
+test:
+	scripts/test
+check: test
