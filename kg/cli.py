@@ -254,7 +254,7 @@ def extract(
         sentences = [line for line in lines if line.strip()]
         doc_id = STDIN_DOC_ID if str(path) == STDIN else doc_id_from_name(path.name)
         extractor = Extractor.load(model=settings.spacy_model, patterns_dir=settings.patterns_dir)
-        extractions = extractor.extract_sentences(sentences, doc_id=doc_id)
+        extractions = extractor.extract_sentences(sentences, doc_id=doc_id, published=date_override)
     else:
         reports = list(
             read_reports([path], published=date_override, max_bytes=settings.max_report_bytes)
@@ -263,7 +263,7 @@ def extract(
         extractions = [extractor.extract(report) for report in reports]
     out = _stdout_bytes()
     for extraction in extractions:
-        for record in relation_records(extraction, base_iri=settings.base_iri):
+        for record in relation_records(extraction, base_iri=settings.base_iri, per_line=per_line):
             out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
     out.flush()
 

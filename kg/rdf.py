@@ -216,7 +216,7 @@ class _Builder:
             g.add((iri, CK.partOf, self.event_iri(s, event.part_of)))
         if event.coreferent_with is not None:
             g.add((iri, CK.coreferentWith, self.event_iri(*event.coreferent_with)))
-        phrase = self.phrase(g, event.start, event.end, None)
+        phrase = self.phrase(g, event.start, event.end, iri)
         g.add((iri, CK.mentionedIn, phrase))
 
     def _relation(self, relation: Relation, number: int) -> None:
@@ -243,7 +243,7 @@ class _Builder:
         g.add((iri, CK.modality, CK[relation.modality.value]))
         g.add((iri, CK.confidence, _dec(relation.confidence)))
         g.add((iri, CK.extractionRule, Literal(relation.rule)))
-        g.add((iri, CK.mentionedIn, self.phrase(g, relation.start, relation.end, None)))
+        g.add((iri, CK.mentionedIn, self.phrase(g, relation.start, relation.end, iri)))
         if (
             isinstance(subj, URIRef)
             and isinstance(obj, URIRef)

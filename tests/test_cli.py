@@ -327,161 +327,35 @@ def test_cli_serve_update_needs_token(runner: CliRunner, monkeypatch: pytest.Mon
     _assert_one_line_error(result.stdout, result.stderr, "--update-token")
 
 
-def test_cli_serve_builds_app_with_overrides(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    import uvicorn
+@pytest.mark.integration
+def test_cli_serve_runs_a_real_server(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import time
+    import urllib.request
 
-    seen: dict[str, object] = {}
-
-    def create_app(settings: Settings) -> str:
-        seen["settings"] = settings
-        return "the-app"
-
-    def run(web_app: object, *, host: str, port: int) -> None:
-        seen.update(app=web_app, host=host, port=port)
-
-    fake_api = types.ModuleType("api.main")
-    monkeypatch.setattr(fake_api, "create_app", create_app, raising=False)
-    monkeypatch.setitem(sys.modules, "api.main", fake_api)
-    monkeypatch.setattr(uvicorn, "run", run)
-    result = _kg(
-        runner,
-        "serve",
-        "--port",
-        "8123",
-        "--query-timeout",
-        "2.5",
-        "--enable-update",
-        "--update-token",
-        "secret",
-        "--store",
-        tmp_path / "s",
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--memory",
+         "--query-timeout", "2.5"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    assert result.exit_code == 0, result.stderr
-    settings = seen["settings"]
-    assert isinstance(settings, Settings)
-    assert (settings.store, settings.query_timeout) == (str(tmp_path / "s"), 2.5)
-    assert (settings.enable_update, settings.update_token) == (True, "secret")
-    assert seen == {
-        "settings": settings,
-        "app": "the-app",
-        "host": "127.0.0.1",
-        "port": 8123,
-    }
-
-
-# --- CLI wiring with a stand-in pipeline (no model) ----------------------------------------------
-
-
-class _FakeExtractor:
-    """Stands in for :class:`kg.pipeline.Extractor`: records what the CLI hands it."""
-
-    sentences: ClassVar[list[str]] = []
-
-    @classmethod
-    def load(cls, *, model: str, patterns_dir: Path | None = None) -> _FakeExtractor:
-        return cls()
-
-    def extract(self, report: Report) -> Report:
-        return report
-
-    def extract_sentences(self, sentences: list[str], *, doc_id: str = "stdin") -> list[str]:
-        _FakeExtractor.sentences = list(sentences)
-        return [f"{doc_id}:{sentence}" for sentence in sentences]
-
-
-@pytest.fixture
-def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> list[Report]:
-    """Replace the pipeline functions the CLI calls; return the reports it ingests."""
-    ingested: list[Report] = []
-
-    def ingest_report(
-        report: Report, *, extractor: object, store: Store, base_iri: str, now: dt.datetime
-    ) -> IngestResult:
-        assert now.tzinfo is not None
-        ingested.append(report)
-        graph = f"{base_iri}graph/{report.id}-s0"
-        store.replace_graphs(
-            remove=[graph], quads=[Quad(f"<{EX}{report.id}>", RDFS_LABEL, '"x"', graph)]
-        )
-        return IngestResult(report.id, sentences=2, relations=3, events=1, quads=1, unchanged=False)
-
-    def relation_records(extraction: object, *, base_iri: str) -> list[dict[str, object]]:
-        if isinstance(extraction, Report):
-            return [{"doc_id": extraction.id, "sentence": extraction.text}]
-        doc_id, sentence = str(extraction).split(":", 1)
-        return [{"doc_id": doc_id, "sentence": sentence}]
-
-    def list_reports(store: Store, *, base_iri: str) -> list[dict[str, object]]:
-        return [{"id": "r1", "title": None, "published": dt.date(2024, 4, 30), "quads": 1}]
-
-    def delete_report(doc_id: str, *, store: Store, base_iri: str) -> int:
-        raise EntityNotFound(f"no report {doc_id!r} in the store; see `kg stats`")
-
-    monkeypatch.setattr(cli, "Extractor", _FakeExtractor)
-    monkeypatch.setattr(cli, "ensure_ontology", lambda store, **kwargs: None)
-    monkeypatch.setattr(cli, "ingest_report", ingest_report)
-    monkeypatch.setattr(cli, "relation_records", relation_records)
-    monkeypatch.setattr(cli, "list_reports", list_reports)
-    monkeypatch.setattr(cli, "delete_report", delete_report)
-    return ingested
-
-
-def test_cli_ingest_wiring(runner: CliRunner, tmp_path: Path, fake_pipeline: list[Report]) -> None:
-    docs = tmp_path / "docs"
-    (docs / "sub").mkdir(parents=True)
-    (docs / "b.txt").write_text("Report B.", encoding="utf-8")
-    (docs / "sub" / "a.md").write_text("Report A.", encoding="utf-8")
-    (docs / "c.jsonl").write_text('{"id": "c1", "text": "C."}\n', encoding="utf-8")
-    store = tmp_path / "store"
-    result = _kg(runner, "ingest", docs, "--published", "2024-04-30", "--store", store)
-    assert result.exit_code == 0, result.stderr
-    assert [r.id for r in fake_pipeline] == ["b", "c1", "a"]
-    assert {r.published for r in fake_pipeline} == {dt.date(2024, 4, 30)}
-    assert "quads in store" in result.stdout
-    assert len(_quad_set(store)) == 3  # the CLI closed the store, so it opens again
-
-
-def test_cli_extract_per_line_wiring(runner: CliRunner, fake_pipeline: list[Report]) -> None:
-    stdin = "First line.\r\n\n   \n  Second line, kept exactly.  \n"
-    result = _kg(runner, "extract", "--per-line", stdin=stdin)
-    assert result.exit_code == 0, result.stderr
-    expected = ["First line.", "  Second line, kept exactly.  "]
-    assert _FakeExtractor.sentences == expected
-    records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["sentence"] for r in records] == expected
-    assert {r["doc_id"] for r in records} == {"stdin"}
-
-
-def test_cli_extract_report_wiring(
-    runner: CliRunner, tmp_path: Path, fake_pipeline: list[Report]
-) -> None:
-    path = tmp_path / "r.txt"
-    path.write_text("Caf\u00e9 talks.", encoding="utf-8")
-    result = _kg(runner, "extract", path)
-    assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == {"doc_id": "r", "sentence": "Caf\u00e9 talks."}
-
-
-def test_cli_stats_wiring(
-    runner: CliRunner, filled_store: Path, fake_pipeline: list[Report]
-) -> None:
-    result = _kg(runner, "stats", "--json", "--store", filled_store)
-    assert result.exit_code == 0, result.stderr
-    stats = json.loads(result.stdout)
-    assert stats["quads"] == 2
-    assert stats["graphs"] == {"other": {"graphs": 2, "quads": 2}}
-    assert stats["documents"][0]["published"] == "2024-04-30"
-    tables = _kg(runner, "stats", "--store", filled_store)
-    assert tables.exit_code == 0, tables.stderr
-    assert "by graph kind" in tables.stdout
-
-
-def test_cli_delete_unknown_wiring(runner: CliRunner, fake_pipeline: list[Report]) -> None:
-    result = _kg(runner, "delete", "nope", "--memory")
-    assert result.exit_code == 1
-    _assert_one_line_error(result.stdout, result.stderr, "no report 'nope'")
+    try:
+        deadline = time.monotonic() + 60
+        body = b""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+                    body = r.read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert b'"status":"ok"' in body.replace(b" ", b"")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 # --- with the model and the pipeline ------------------------------------------------------------
