@@ -21,7 +21,7 @@ from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.models import Argument, Extraction, Report, Sentence
 from kg.nlp import load_pipeline, model_label
 from kg.rdf import build_dataset, dataset_quads
-from kg.resolve import resolve_mentions
+from kg.resolve import entity_from_entry, resolve_mentions
 from kg.store.base import Quad, Store
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class Extractor:
         self.gazetteer = gazetteer
         self.lexicon = lexicon or load_lexicon()
         self._matcher: PhraseMatcher | None = None
+        self._capitals: dict[str, str] | None = None
         self.model = model_label(nlp)
 
     @classmethod
@@ -87,6 +88,17 @@ class Extractor:
             gazetteer=load_gazetteer(gaz_path),
             lexicon=load_lexicon(patterns_dir),
         )
+
+    @property
+    def capitals(self) -> dict[str, str]:
+        """Capital city key -> state key, from the gazetteer."""
+        if self._capitals is None:
+            self._capitals = {
+                entry.capital: entry.key
+                for entry in self.gazetteer
+                if entry.capital and "State" in entry.types
+            }
+        return self._capitals
 
     @property
     def matcher(self) -> PhraseMatcher:
@@ -122,10 +134,18 @@ class Extractor:
         candidates = find_mentions(doc, matcher=self.matcher, gazetteer=self.gazetteer,
                                    lexicon=self.lexicon)
         resolution = resolve_mentions(candidates, gazetteer=self.gazetteer,
-                                      military_nouns=self.lexicon.military_nouns)
+                                      military_nouns=self.lexicon.military_nouns,
+                                      definite_groups=self.lexicon.definite_groups)
+        capitals = self.capitals
+        entities = dict(resolution.entities)
+        for key in list(entities):
+            state = capitals.get(key)
+            entry = self.gazetteer.get(state) if state else None
+            if state and entry is not None and state not in entities:
+                entities[state] = entity_from_entry(entry)
         events = extract_events(doc, token_entity=resolution.token_entity,
-                                entities=resolution.entities, lexicon=self.lexicon,
-                                published=report.published)
+                                entities=entities, lexicon=self.lexicon,
+                                published=report.published, capitals=capitals)
         titles: dict[int, list[tuple[Argument, str]]] = {}
         for mention in resolution.mentions:
             if mention.role_title:
@@ -138,7 +158,6 @@ class Extractor:
         used = {m.entity_key for m in resolution.mentions}
         for event in events:
             used.update(key for _role, key in event.roles)
-        entities = resolution.entities
         for key in list(used):
             entity = entities.get(key)
             if entity is not None:

@@ -28,6 +28,9 @@ NER_TYPES = {
 WIKIDATA = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"
 PRONOUN_WINDOW = 2
+DEFINITE_WINDOW = 5
+GROUP_TYPES = {"State", "GovernmentBody", "ArmedGroup", "InternationalOrganization",
+               "Organization", "PopulationGroup"}
 
 
 class EntryLike(Protocol):
@@ -128,7 +131,7 @@ def _draft_from_entry(entry: EntryLike) -> _Draft:
 
 
 def _plural(noun: str) -> str:
-    if noun.endswith("y") and noun not in {"military", "army", "navy"} and not noun.endswith("ey"):
+    if noun.endswith("y") and noun not in {"military", "army", "navy"} and noun[-2] not in "aeiou":
         return noun[:-1] + "ies"
     if noun in {"military", "army", "navy", "police", "government", "leadership", "junta",
                 "administration", "cabinet", "ministry", "people", "delegation"}:
@@ -139,8 +142,10 @@ def _plural(noun: str) -> str:
 
 
 class _Resolver:
-    def __init__(self, gazetteer: GazetteerLike, military_nouns: Iterable[str]) -> None:
+    def __init__(self, gazetteer: GazetteerLike, military_nouns: Iterable[str],
+                 definite_groups: dict[str, tuple[str, ...]]) -> None:
         self.gazetteer = gazetteer
+        self.definite_groups = definite_groups
         self.military = set(military_nouns)
         self.drafts: dict[str, _Draft] = {}
         self.history: list[tuple[MentionCandidate, str]] = []
@@ -259,12 +264,19 @@ class _Resolver:
 
     def _pronoun(self, cand: MentionCandidate) -> str | None:
         best: tuple[int, int, int, str] | None = None
+        wanted = "group" if cand.hint == "group" else "person"
         for prior, key in reversed(self.history):
             if cand.sentence_index - prior.sentence_index > PRONOUN_WINDOW:
                 break
             if prior.start >= cand.start or prior.kind == "pronoun":
                 continue
-            if "Person" not in self.drafts[key].types:
+            types = set(self.drafts[key].types)
+            if wanted == "person" and "Person" not in types:
+                continue
+            if wanted == "group" and (
+                "Person" in types or not types & GROUP_TYPES or types == {"Location"}
+                or cand.sentence_index - prior.sentence_index > 1
+            ):
                 continue
             same = prior.sentence_index == cand.sentence_index
             score = (0 if same else 1, 0 if prior.is_subject else 1, -prior.start, key)
@@ -275,25 +287,32 @@ class _Resolver:
     def _definite(self, cand: MentionCandidate) -> str | None:
         hint = cand.hint or ""
         for prior, key in reversed(self.history):
-            if cand.sentence_index - prior.sentence_index > 3:
+            if cand.sentence_index - prior.sentence_index > DEFINITE_WINDOW:
                 break
             if prior.start >= cand.start:
                 continue
             types = self.drafts[key].types
-            if hint in {"enclave", "strip", "territory", "province", "city", "town", "capital"}:
+            entry = self.gazetteer.get(key)
+            is_city = entry is None or getattr(entry, "population", None) is not None
+            if hint in {"city", "town", "capital"}:
+                if "Location" in types and "State" not in types and is_city:
+                    return key
+            elif hint in {"enclave", "strip", "territory", "province"}:
                 if "Location" in types and "State" not in types:
                     return key
             elif hint in {"country", "state", "nation"}:
                 if "State" in types:
                     return key
-            elif hint in {"group", "movement", "militants", "rebels", "militia"}:
-                if "ArmedGroup" in types:
+            elif hint == "junta":
+                draft = self.drafts[key]
+                military = (draft.cameo or "").endswith("MIL") or any(
+                    w in draft.label.lower() for w in ("military", "army", "junta", "forces")
+                )
+                if "GovernmentBody" in types and military:
                     return key
-            elif hint in {"organisation", "organization", "agency"}:
-                if {"InternationalOrganization", "Organization"} & set(types):
+            elif hint in self.definite_groups:
+                if set(self.definite_groups[hint]) & set(types):
                     return key
-            elif hint == "junta" and "GovernmentBody" in types:
-                return key
         return None
 
     def entities(self) -> dict[str, Entity]:
@@ -319,6 +338,7 @@ def resolve_mentions(
     *,
     gazetteer: GazetteerLike,
     military_nouns: Iterable[str] = (),
+    definite_groups: dict[str, tuple[str, ...]] | None = None,
 ) -> Resolution:
     """Resolve a report's mention candidates (in text order) to canonical entities.
 
@@ -326,11 +346,13 @@ def resolve_mentions(
         candidates: Mention candidates of one report.
         gazetteer: Entity gazetteer.
         military_nouns: Group nouns that denote the military (for CAMEO ``MIL`` codes).
+        definite_groups: Nouns of definite descriptions ("the group", "the bloc") -> the
+            entity types they can refer to.
 
     Returns:
         The entities, resolved mentions and the token-to-entity map.
     """
-    resolver = _Resolver(gazetteer, military_nouns)
+    resolver = _Resolver(gazetteer, military_nouns, definite_groups or {})
     mentions: list[Mention] = []
     token_entity: dict[int, str] = {}
     for cand in sorted(candidates, key=lambda c: (c.start, c.end)):

@@ -22,6 +22,10 @@
 ('2024-04-27', 'day')
 >>> resolve_date("the weekend", pub) is None
 True
+>>> resolve_date("in January", pub, future=True)
+('2025-01-01', 'month')
+>>> resolve_date("on Friday", pub, future=True)
+('2024-05-03', 'day')
 """
 
 from __future__ import annotations
@@ -74,6 +78,17 @@ def _past(month: int, day: int, published: dt.date) -> dt.date | None:
     return candidate
 
 
+def _near(month: int, day: int, published: dt.date | None, future: bool) -> dt.date | None:
+    if published is None:
+        return None
+    if not future:
+        return _past(month, day, published)
+    candidate = _day(published.year, month, day)
+    if candidate is not None and candidate < published:
+        candidate = _day(published.year + 1, month, day)
+    return candidate
+
+
 def _day(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -81,12 +96,16 @@ def _day(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def resolve_date(text: str, published: dt.date | None) -> tuple[str, str] | None:
+def resolve_date(
+    text: str, published: dt.date | None, *, future: bool = False
+) -> tuple[str, str] | None:
     """Resolve a date expression to an ISO date and a precision.
 
     Args:
         text: The expression as written ("October 7", "on Monday", "last week").
         published: Publication date of the report, for relative expressions.
+        future: The event lies ahead ("is set to meet ... in January"): a date without a year
+            or a bare weekday resolves to its next occurrence rather than its last.
 
     Returns:
         ``(iso_date, precision)`` with precision ``day``, ``week``, ``month``, ``year`` or
@@ -98,11 +117,11 @@ def resolve_date(text: str, published: dt.date | None) -> tuple[str, str] | None
         return (d.isoformat(), "day") if d else None
     if m := _MD.search(low):
         month, day = MONTHS[m[1]], int(m[2])
-        d = _day(int(m[3]), month, day) if m[3] else (_past(month, day, published) if published else None)
+        d = _day(int(m[3]), month, day) if m[3] else _near(month, day, published, future)
         return (d.isoformat(), "day") if d else None
     if m := _DM.search(low):
         day, month = int(m[1]), MONTHS[m[2]]
-        d = _day(int(m[3]), month, day) if m[3] else (_past(month, day, published) if published else None)
+        d = _day(int(m[3]), month, day) if m[3] else _near(month, day, published, future)
         return (d.isoformat(), "day") if d else None
     if published is None:
         if m := _YEAR.search(low):
@@ -119,7 +138,7 @@ def resolve_date(text: str, published: dt.date | None) -> tuple[str, str] | None
     for name, weekday in WEEKDAYS.items():
         if name in words:
             delta = (published.weekday() - weekday) % 7
-            if "next" in words:
+            if "next" in words or (future and "last" not in words):
                 delta = -((weekday - published.weekday()) % 7 or 7)
             return (published - dt.timedelta(days=delta)).isoformat(), "day"
     if m := _AGO.search(low):
@@ -139,7 +158,12 @@ def resolve_date(text: str, published: dt.date | None) -> tuple[str, str] | None
         month = MONTHS[m[1]]
         if month == 5 and m[1] == "may" and not m[2]:
             return None
-        year = int(m[2]) if m[2] else (published.year if month <= published.month else published.year - 1)
+        if m[2]:
+            year = int(m[2])
+        elif future:
+            year = published.year if month >= published.month else published.year + 1
+        else:
+            year = published.year if month <= published.month else published.year - 1
         return f"{year:04d}-{month:02d}-01", "month"
     if m := _YEAR.search(low):
         return f"{m[1]}-01-01", "year"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kg.extract.dates import NOW_WORDS, resolve_date
-from kg.extract.lexicon import Lexicon, Trigger
+from kg.extract.lexicon import Lexicon, Trigger, lemma_candidates
 from kg.extract.modality import is_negated, modality_of
 from kg.models import Entity, Event, Modality
 
@@ -22,10 +22,18 @@ if TYPE_CHECKING:
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 LIGHT_VERBS = {"make", "issue", "reiterate", "repeat", "launch", "carry", "conduct", "hold",
                "announce", "express", "continue", "stage", "mount", "begin", "resume", "deliver",
-               "renew", "step", "escalate", "order", "lead", "press", "push", "propose", "offer",
-               "table", "submit", "present", "put", "send", "voice", "sound", "give", "extend"}
+               "renew", "step", "escalate", "order", "lead", "voice", "sound", "give", "attend",
+               "join", "host", "chair", "convene", "open", "start", "intensify", "expand",
+               "sign", "reach", "conclude", "seal", "agree", "impose", "announce", "broker"}
+SPEECH_NEEDS_ACTOR = True
+_NO_TRIGGER = Trigger(
+    lemma="", event_class="", cameo=None, plover=None, needs_mod=frozenset(),
+    needs_obj=frozenset(), needs_prep=frozenset(), speech=None, is_mediator=False,
+    is_agent_noun=False, is_container=False, is_irrealis_default=False, plural_only=False,
+    needs_comp=False, is_neg_raising=False,
+)
 LOCATION_PREPS = {"in", "at", "near", "inside", "across", "around", "outside", "into", "to",
-                  "toward", "towards", "throughout", "within", "on"}
+                  "toward", "towards", "throughout", "within"}
 TARGET_PREPS = {"on", "against", "upon"}
 PARTICIPANT_PREPS = {"with", "between", "among"}
 SYMMETRIC = {"Meeting", "Negotiation"}
@@ -59,6 +67,7 @@ class _Draft:
     time_precision: str | None = None
     confidence: float = 0.5
     according_to: str | None = None
+    date_text: str | None = None
 
     def add(self, role: str, key: str | None) -> None:
         if key and (role, key) not in self.roles:
@@ -101,6 +110,7 @@ class EventContext:
     """State shared across a report's sentences (for event coreference)."""
 
     published: dt.date | None
+    capitals: dict[str, str] = field(default_factory=dict)
     history: list[_Draft] = field(default_factory=list)
 
 
@@ -120,10 +130,10 @@ def _entities_of(token: Token, token_entity: dict[int, str]) -> list[str]:
     keys: list[str] = []
     for conj in _conjuncts(token):
         key = _entity(conj, token_entity)
-        if key is None:
-            for child in conj.children:
-                if child.dep_ in {"compound", "poss"} and _entity(child, token_entity):
-                    pass
+        if key is None and conj.pos_ == "PROPN":
+            # "US Special Envoy for Sudan Tom Perriello": the name is an apposition of the title
+            key = next((_entity(c, token_entity) for c in conj.children
+                        if c.dep_ == "appos" and _entity(c, token_entity)), None)
         if key and key not in keys:
             keys.append(key)
     return keys
@@ -163,13 +173,25 @@ def _objects(token: Token) -> list[Token]:
 def _match_trigger(token: Token, lexicon: Lexicon) -> Trigger | None:
     lemma = token.lemma_.lower()
     if token.pos_ == "VERB":
+        candidates = lemma_candidates(token.lemma_, token.text)
+        lemma = next((c for c in candidates if c in lexicon.verbs), lemma)
         trig = lexicon.verbs.get(lemma)
         if trig is None or token.dep_ == "amod":
             return None
+        if lemma == "call" and any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children):
+            return None
+        objects = _objects(token)
         if trig.needs_obj and not any(
-            o.lemma_.lower() in trig.needs_obj for o in _objects(token)
+            o.lemma_.lower() in trig.needs_obj
+            or (trig.event_class == "Offensive" and o.ent_type_ in {"GPE", "LOC", "FAC"})
+            for o in objects
         ):
             return None
+        if trig.needs_obj and any(
+            (lexicon.nouns.get(o.lemma_.lower()) or _NO_TRIGGER).event_class == trig.event_class
+            for o in objects if o.dep_ == "dobj"
+        ):
+            return None  # "attend the meeting", "sign a pact": the noun is the event
         if trig.needs_prep and not any(
             c.dep_ in {"prep", "dative"} and c.lower_ in trig.needs_prep for c in token.children
         ):
@@ -183,7 +205,10 @@ def _match_trigger(token: Token, lexicon: Lexicon) -> Trigger | None:
             return None
         if trig.plural_only and token.tag_ not in {"NNS", "NNPS"}:
             return None
-        if trig.needs_mod and not (_mod_lemmas(token) & trig.needs_mod):
+        plural = token.tag_ in {"NNS", "NNPS"}
+        if trig.needs_mod and not (_mod_lemmas(token) & trig.needs_mod) and not (
+            trig.plural_free and plural
+        ):
             return None
         head_trig = lexicon.nouns.get(token.head.lemma_.lower())
         if token.dep_ == "compound" and head_trig is not None and (
@@ -226,6 +251,13 @@ def _location_keys(
 ) -> list[str]:
     keys: list[str] = []
     for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            # "airstrikes on villages in Sagaing": the place of the target
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.i not in token_entity:
+                    keys.extend(k for k in _location_keys(pobj, token_entity, entities)
+                                if k not in keys)
+            continue
         if child.dep_ != "prep" or child.lower_ not in LOCATION_PREPS:
             continue
         for pobj in child.children:
@@ -240,7 +272,8 @@ def _location_keys(
     return keys
 
 
-def _date_of(token: Token, published: dt.date | None) -> tuple[str, str] | None:
+def _date_of(token: Token, published: dt.date | None) -> str | None:
+    """The date expression attached to a trigger (resolved later, once modality is known)."""
     doc = token.doc
     candidates: list[Token] = []
     for child in token.children:
@@ -250,11 +283,11 @@ def _date_of(token: Token, published: dt.date | None) -> tuple[str, str] | None:
             candidates.extend(g for g in child.children if g.dep_ == "pobj")
     for cand in candidates:
         if cand.lower_ in NOW_WORDS or cand.lower_ in {"today", "yesterday"}:
-            return resolve_date(cand.lower_, published)
+            return cand.lower_
         if cand.ent_type_ == "DATE":
             span = [t for t in doc[cand.left_edge.i : cand.right_edge.i + 1] if t.ent_type_ == "DATE"]
             if span:
-                return resolve_date(doc[span[0].i : span[-1].i + 1].text, published)
+                return doc[span[0].i : span[-1].i + 1].text
     return None
 
 
@@ -310,6 +343,14 @@ class _SentenceEvents:
                     owner.event_class == trig.event_class or trig.is_mediator
                 ):
                     continue  # "a framework proposed by Egypt": a role of the noun's event
+            if trig is not None and trig.is_agent_noun and token.i in self.te:
+                continue  # "Saudi mediators" names an actor, not an event
+            if trig is not None and trig.event_class in SPEECH_CLASSES and token.pos_ == "VERB":
+                subject = next((c for c in token.children if c.dep_ in {"nsubj", "csubj"}), None)
+                if subject is not None and _match_trigger(subject, self.lexicon) is not None and (
+                    subject.i not in self.te
+                ):
+                    continue  # "their attacks threaten trade": not a speech act
             if trig is not None:
                 self._new(token, trig)
             elif token.lemma_ in VISIT_VERBS and token.pos_ in {"AUX", "VERB"}:
@@ -370,6 +411,11 @@ class _SentenceEvents:
             if head.pos_ == "VERB" and head.i not in self.by_token:
                 for loc in _location_keys(head, self.te, self.entities):
                     d.add("location", loc)
+        for role in ("agent", "target", "participant", "mediator"):
+            for key in d.keys(role):
+                state = self.ctx.capitals.get(key)
+                if state is not None and state in self.entities:
+                    d.roles[d.roles.index((role, key))] = (role, state)
         for role in ("agent", "target", "participant"):
             for key in d.keys(role):
                 if set(self.entities[key].types) == {"Location"} and role != "participant":
@@ -384,7 +430,7 @@ class _SentenceEvents:
             if head.i not in self.by_token:
                 found = _date_of(head, self.ctx.published)
         if found:
-            d.start_date, d.time_precision = found
+            d.date_text = found
 
     def _verb_roles(self, d: _Draft) -> None:
         token = d.token
@@ -396,7 +442,9 @@ class _SentenceEvents:
         agents: list[str] = []
         for tok in agent_tokens:
             agents.extend(_entities_of(tok, self.te))
-        if not agent_tokens and token.dep_ in {"xcomp", "advcl", "conj", "pcomp", "acl", "ccomp"}:
+        if not agent_tokens and not passive_subjects and token.dep_ in {
+            "xcomp", "advcl", "conj", "pcomp", "acl", "ccomp"
+        }:
             subject = _clause_subject(token.head)
             if token.dep_ == "xcomp":
                 controller = next((c for c in token.head.children if c.dep_ in {"dobj", "dative"}),
@@ -415,6 +463,15 @@ class _SentenceEvents:
         for obj in objects:
             for key in _entities_of(obj, self.te):
                 d.add("participant" if d.event_class in SYMMETRIC else "target", key)
+            if obj is not token.head:
+                self._including(d, obj)
+                for loc in _location_keys(obj, self.te, self.entities):
+                    d.add("location", loc)
+        for subj in subjects:
+            source = self.by_token.get(subj.i)
+            if source is not None and source.trigger.is_agent_noun:
+                for key in source.keys("participant"):
+                    d.add("participant", key)
         if d.event_class == "Demand" and not d.has("target"):
             for comp in token.children:
                 if comp.dep_ in {"ccomp", "xcomp"}:
@@ -488,6 +545,8 @@ class _SentenceEvents:
                         for key in keys:
                             if set(self.entities[key].types) & ACTOR_TYPES:
                                 d.add("participant" if d.event_class in SYMMETRIC else "target", key)
+                            elif low in TARGET_PREPS:
+                                d.add("location", key)
             if child.dep_ == "acl" and child.tag_ == "VBN":
                 verb_trig = self.lexicon.verbs.get(child.lemma_.lower())
                 for agent in child.children:
@@ -511,7 +570,7 @@ class _SentenceEvents:
                     d.add("location", loc)
                 found = _date_of(head, self.ctx.published)
                 if found:
-                    d.start_date, d.time_precision = found
+                    d.date_text = found
         role = "mediator" if trig.is_mediator and not trig.is_agent_noun else "agent"
         if d.event_class in SYMMETRIC and role == "agent":
             role = "participant" if trig.is_agent_noun else "agent"
@@ -526,8 +585,12 @@ class _SentenceEvents:
         head = token.head
         if token.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
             subject = _clause_subject(head)
+            role = "participant" if d.event_class in SYMMETRIC else "agent"
             for key in _agent_key(subject, self.te):
-                d.add("agent", key)
+                d.add(role, key)
+            if subject is not None and subject.i in self.by_token:
+                for key in self.by_token[subject.i].keys("participant"):
+                    d.add("participant", key)
             return
         if token.dep_ == "dobj" and head.pos_ == "VERB":
             subject = next((c for c in head.children if c.dep_ in SUBJ), None)
@@ -581,6 +644,9 @@ class _SentenceEvents:
         return out
 
     def _structure(self, d: _Draft) -> None:
+        if d.trigger.speech == "WarnedAgainst" and not self._warns_against(d):
+            d.event_class = "Statement"
+            d.cameo, d.plover = "010", "STATEMENT"
         if d.event_class in SPEECH_CLASSES and d.trigger.speech:
             contents = [self.by_token[t.i] for t in self._content_tokens(d)]
             contents = [c for c in contents if c is not d]
@@ -601,12 +667,18 @@ class _SentenceEvents:
                     if not content.has("agent") and speakers:
                         country = self.entities[speakers[0]].country
                         content.add("agent", country if country in self.entities else speakers[0])
-                if d.trigger.speech == "WarnedAgainst" and d.token.lemma_.lower() in {"warn", "warning", "caution"}:
-                    content.modality = Modality.WARNED_AGAINST
-        if d.trigger.is_container:
+        if d.trigger.is_container or d.event_class in CONTAINERS:
             self._provisions(d)
         if d.event_class == "Proposal" and d.part_of is None:
             self._part_of(d)
+
+    def _warns_against(self, d: _Draft) -> bool:
+        for child in d.token.children:
+            if child.dep_ == "prep" and child.lower_ in {"against", "of"}:
+                return True
+            if child.dep_ in {"xcomp", "ccomp"} and is_negated(child):
+                return True
+        return False
 
     def _provisions(self, d: _Draft) -> None:
         token = d.token
@@ -634,7 +706,9 @@ class _SentenceEvents:
         for prev in token.children:
             if prev.dep_ == "conj" and prev.i in self.by_token:
                 continue
-        if token.dep_ == "conj" and head.i in self.by_token and d.event_class == "Agreement":
+        if token.dep_ == "conj" and head.i in self.by_token and d.event_class == "Agreement" and (
+            token.pos_ in {"NOUN", "PROPN"}
+        ):
             provisions.append(self.by_token[head.i])
         seen: set[int] = set()
         for prov in provisions:
@@ -699,6 +773,11 @@ class _SentenceEvents:
             d.part_of = target.number
 
     def _finish(self, d: _Draft) -> None:
+        if d.date_text:
+            future = d.modality is Modality.FUTURE
+            resolved = resolve_date(d.date_text, self.ctx.published, future=future)
+            if resolved:
+                d.start_date, d.time_precision = resolved
         token = d.token
         definite = any(c.dep_ in {"det", "predet"} and c.lower_ in {"the", "this", "that", "such", "these"}
                        for c in token.children)
@@ -709,7 +788,7 @@ class _SentenceEvents:
                 ):
                     d.coreferent_with = (prior.sentence_index, prior.number)
                     for role, key in prior.roles:
-                        if role in {"agent", "location"} and not d.has(role):
+                        if role == "agent" and not d.has(role) and d.event_class in CONTAINERS:
                             d.add(role, key)
                     break
         if d.has("location"):
@@ -725,6 +804,7 @@ def extract_events(
     entities: dict[str, Entity],
     lexicon: Lexicon,
     published: dt.date | None,
+    capitals: dict[str, str] | None = None,
 ) -> list[Event]:
     """Every typed event mention of a parsed report.
 
@@ -734,11 +814,13 @@ def extract_events(
         entities: Resolved entities by key.
         lexicon: Extraction word lists.
         published: Publication date (relative dates resolve against it).
+        capitals: Capital city key -> state key: a capital acting ("Moscow has threatened")
+            stands for its state.
 
     Returns:
         Events in sentence order, numbered within each sentence.
     """
-    context = EventContext(published=published)
+    context = EventContext(published=published, capitals=capitals or {})
     events: list[Event] = []
     for index, sent in enumerate(doc.sents):
         drafts = _SentenceEvents(

@@ -31,6 +31,7 @@ class Trigger:
         is_irrealis_default: A bare nominal mention does not assert it happened (a deal).
         plural_only: Only the plural is an event ("talks").
         needs_comp: The verb is a trigger only with a clausal complement.
+        plural_free: The plural needs no modifier ("strikes").
         is_neg_raising: "do not believe X" negates X.
     """
 
@@ -49,6 +50,7 @@ class Trigger:
     plural_only: bool
     needs_comp: bool
     is_neg_raising: bool
+    plural_free: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,24 @@ class Lexicon:
     definite_groups: dict[str, tuple[str, ...]]
 
 
+def lemma_candidates(lemma: str, text: str) -> tuple[str, ...]:
+    """The lemma and spellings that undo a mis-lemmatised inflection ("hoped" -> "hop").
+
+    >>> lemma_candidates("hop", "hoped")
+    ('hop', 'hope')
+    >>> lemma_candidates("attack", "attacks")
+    ('attack',)
+    """
+    low = text.lower()
+    out = [lemma.lower()]
+    for suffix, repl in (("ed", "e"), ("es", "e"), ("ing", "e")):
+        if low.endswith(suffix):
+            candidate = low[: -len(suffix)] + repl
+            if candidate not in out and len(candidate) > 2:
+                out.append(candidate)
+    return tuple(out)
+
+
 def _trigger(lemma: str, data: dict[str, Any]) -> Trigger:
     return Trigger(
         lemma=lemma,
@@ -89,6 +109,7 @@ def _trigger(lemma: str, data: dict[str, Any]) -> Trigger:
         plural_only=bool(data.get("plural_only", False)),
         needs_comp=bool(data.get("needs_comp", False)),
         is_neg_raising=bool(data.get("neg_raising", False)),
+        plural_free=bool(data.get("plural_free", False)),
     )
 
 

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
+GEO_HEADS = {"river", "sea", "lake", "valley", "mountains", "desert", "basin", "region", "province",
+             "strip", "bank", "coast", "delta", "plateau", "gulf", "bay", "corridor", "border",
+             "crossing", "airport", "port", "canal", "island", "islands", "peninsula", "heights"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 
 
@@ -150,30 +153,84 @@ def _candidate(
     )
 
 
-def _name_spans(doc: Doc, matcher: PhraseMatcher) -> list[tuple[int, int, str, str | None]]:
-    """Gazetteer matches and NER entities, longest first, without overlaps."""
-    spans: list[tuple[int, int, str, str | None, int]] = []
+def _looks_like_person(tokens: Span) -> bool:
+    return 2 <= len(tokens) <= 4 and all(
+        t.pos_ == "PROPN" and (t.is_title or "-" in t.text) for t in tokens
+    )
+
+
+def _name_spans(
+    doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon
+) -> list[tuple[int, int, str, str | None]]:
+    """Gazetteer matches and NER entities without overlaps.
+
+    Gazetteer names win over the NER spans that contain them ("Kyiv and Kharkiv" tagged as one
+    organisation), except inside a PERSON span ("Jordan Bardella"). What an NER span keeps beyond
+    a leading gazetteer place is re-read: a title-cased two-to-four word rest is a person
+    ("US Special Envoy for Sudan Tom Perriello"). An NER organisation or place right after a role
+    title is a person too ("government spokeswoman Yolande Makolo").
+    """
+    gaz: list[tuple[int, int, str]] = []
     for match_id, start, end in matcher(doc):
-        key = doc.vocab.strings[match_id]
-        spans.append((start, end, "GAZ", key, 1))
+        gaz.append((start, end, doc.vocab.strings[match_id]))
+    gaz.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+    ner: list[tuple[int, int, str]] = []
     for ent in doc.ents:
-        if ent.label_ in NER_LABELS:
-            start = ent.start
-            while start < ent.end and doc[start].lower_ in {"the"}:
-                start += 1
-            end = ent.end
-            while end > start and doc[end - 1].tag_ == "POS":
-                end -= 1
-            if end > start:
-                spans.append((start, end, ent.label_, None, 0))
-    spans.sort(key=lambda s: (-(s[1] - s[0]), -s[4], s[0]))
+        if ent.label_ not in NER_LABELS:
+            continue
+        start, end = ent.start, ent.end
+        while start < end and doc[start].lower_ in {"the"}:
+            start += 1
+        while end > start and doc[end - 1].tag_ == "POS":
+            end -= 1
+        if end <= start:
+            continue
+        label = ent.label_
+        if label in {"ORG", "GPE", "NORP", "FAC"} and start > 0 and (
+            doc[start - 1].lower_ in lexicon.title_heads
+        ) and _looks_like_person(doc[start:end]):
+            label = "PERSON"
+        ner.append((start, end, label))
     taken: set[int] = set()
     chosen: list[tuple[int, int, str, str | None]] = []
-    for start, end, label, key, _prio in spans:
+    persons = [(s, e) for s, e, label in ner if label == "PERSON"]
+    for start, end, label in ner:
+        if label in {"LOC", "GPE", "FAC", "ORG"} and doc[end - 1].lower_ in GEO_HEADS:
+            persons.append((start, end))  # "Niger River" is not Niger
+    for start, end, key in gaz:
+        if any(i in taken for i in range(start, end)):
+            continue
+        if any(ps <= start and end <= pe and (pe - ps) > (end - start) for ps, pe in persons):
+            continue
+        taken.update(range(start, end))
+        chosen.append((start, end, "GAZ", key))
+    for start, end, label in sorted(ner, key=lambda s: (-(s[1] - s[0]), s[0])):
+        free = [i for i in range(start, end) if i not in taken]
+        if not free:
+            continue
+        if len(free) < end - start:
+            # keep the longest run of free tokens after the gazetteer names
+            runs: list[list[int]] = []
+            for i in free:
+                if runs and runs[-1][-1] == i - 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            run = max(runs, key=len)
+            rest = doc[run[0] : run[-1] + 1]
+            while len(rest) and rest[0].pos_ in {"CCONJ", "PUNCT", "ADP", "DET"}:
+                rest = rest[1:]
+            while len(rest) and rest[-1].pos_ in {"CCONJ", "PUNCT", "ADP", "DET"}:
+                rest = rest[:-1]
+            if not len(rest) or not all(t.pos_ == "PROPN" for t in rest):
+                continue
+            start, end = rest.start, rest.end
+            if label != "PERSON" and _looks_like_person(rest):
+                label = "PERSON"
         if any(i in taken for i in range(start, end)):
             continue
         taken.update(range(start, end))
-        chosen.append((start, end, label, key))
+        chosen.append((start, end, label, None))
     chosen.sort()
     return chosen
 
@@ -199,7 +256,7 @@ def find_mentions(
         Mention candidates sorted by position.
     """
     sent_of = _sentence_of(doc)
-    names = _name_spans(doc, matcher)
+    names = _name_spans(doc, matcher, lexicon)
     out: list[MentionCandidate] = []
     covered: set[int] = set()
     title_tokens: set[int] = set()
@@ -227,6 +284,10 @@ def find_mentions(
                 continue
         entry = None if key else gazetteer.lookup(span.text)
         gkey = key or _key_of(entry)
+        if gkey is None and len(span) == 1 and (
+            span.root.pos_ == "ADJ" or span.root.dep_ == "amod"
+        ):
+            continue  # "Emirati officials": a demonym, handled with its group noun
         if label == "NORP" and gkey is None:
             demonym = gazetteer.lookup_demonym(span.text)
             if demonym is not None and span.root.tag_ in {"NNPS", "NNS"}:
@@ -303,6 +364,22 @@ def _modifier_state(token: Token, gazetteer: GazetteerLike) -> str | None:
     return None
 
 
+COLLECTIVE_NOUNS = {"government", "military", "army", "police", "leadership", "administration",
+                    "cabinet", "ministry", "junta", "navy", "delegation", "authority"}
+
+
+def _modifier_org(token: Token, gazetteer: GazetteerLike) -> str | None:
+    """An organisation named by a modifier of a group noun ("RSF fighters", "NATO leaders")."""
+    for child in token.children:
+        if child.dep_ not in {"compound", "amod", "nmod"}:
+            continue
+        entry = gazetteer.lookup(child.text)
+        types = set(getattr(entry, "types", ())) if entry is not None else set()
+        if types & {"ArmedGroup", "InternationalOrganization", "GovernmentBody", "Organization"}:
+            return _key_of(entry)
+    return None
+
+
 def _group_mentions(
     doc: Doc,
     sent_of: dict[int, int],
@@ -317,6 +394,17 @@ def _group_mentions(
         lemma = token.lemma_.lower()
         plural = token.tag_ in {"NNS", "NNPS"}
         if lemma in lexicon.group_nouns:
+            if not plural and lemma not in COLLECTIVE_NOUNS:
+                continue
+            org = _modifier_org(token, gazetteer)
+            if org is not None:
+                left = min(c.i for c in token.children if c.dep_ in {"compound", "amod", "nmod"}
+                           and _key_of(gazetteer.lookup(c.text)) == org)
+                span = doc[left : token.i + 1]
+                out.append(_candidate(span, sent_of=sent_of, kind="name", label="ORG",
+                                      gazetteer_key=org))
+                covered.add(token.i)
+                continue
             country = _modifier_state(token, gazetteer)
             if country is not None:
                 left = min([token.i] + [c.left_edge.i for c in token.children
@@ -354,7 +442,11 @@ def _group_mentions(
             lemma in lexicon.definite_groups and token.dep_ != "compound"
         ):
             det = [c for c in token.children if c.dep_ == "det"]
-            if det and det[0].lower_ in {"the", "this", "that"}:
+            named = any(  # "the town of Paletwa" names its place itself
+                c.dep_ == "prep" and c.lower_ == "of"
+                and any(g.pos_ == "PROPN" for g in c.children) for c in token.children
+            )
+            if det and det[0].lower_ in {"the", "this", "that"} and not plural and not named:
                 span = doc[det[0].i : token.i + 1]
                 out.append(
                     _candidate(span, sent_of=sent_of, kind="definite", label="definite", hint=lemma)
@@ -373,6 +465,8 @@ def _pronoun_mentions(
         low = token.lower_
         if low in lexicon.pronouns_person:
             hint = "person"
+        elif low in {"they", "them", "their"}:
+            hint = "group"
         else:
             continue
         out.append(_candidate(doc[token.i : token.i + 1], sent_of=sent_of, kind="pronoun",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.extract.lexicon import lemma_candidates
 from kg.models import Modality
 
 if TYPE_CHECKING:
@@ -58,12 +59,16 @@ GOVERNORS: dict[str, Modality] = {
     "fear": Modality.HYPOTHETICAL, "concern": Modality.HYPOTHETICAL,
     "consequence": Modality.HYPOTHETICAL, "prevent": Modality.HYPOTHETICAL,
     "avoid": Modality.HYPOTHETICAL, "avert": Modality.HYPOTHETICAL,
+    "block": Modality.NEGATED, "obstruct": Modality.NEGATED, "halt": Modality.NEGATED,
+    "suspend": Modality.NEGATED, "cancel": Modality.NEGATED, "postpone": Modality.FUTURE,
     "progress": Modality.HYPOTHETICAL, "effort": Modality.FUTURE,
     "believe": Modality.HYPOTHETICAL,
     "think": Modality.HYPOTHETICAL, "negotiate": Modality.HYPOTHETICAL,
     "negotiation": Modality.HYPOTHETICAL, "talk": Modality.HYPOTHETICAL,
 }
 WARN_LEMMAS = {"warn", "warning", "caution"}
+ADJUNCT_PREPS = {"after", "before", "since", "during", "despite", "amid", "following", "until",
+                 "upon", "while", "throughout"}
 HYPO_PREPS = {"without", "towards", "toward"}
 STOP_DEPS = {"advcl", "relcl", "parataxis", "ROOT"}
 CLIMB_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "conj", "nsubj",
@@ -99,22 +104,39 @@ def local_modality(token: Token) -> Modality | None:
         if child.dep_ == "mark" and low in {"if", "unless", "whether"}:
             return Modality.HYPOTHETICAL
         if child.dep_ in {"amod", "advmod", "nmod", "compound", "predet", "det"}:
-            lemma = child.lemma_.lower()
             if low in PROPOSED_MODS:
                 return Modality.PROPOSED
-            if low in HYPO_MODS:
-                return Modality.HYPOTHETICAL
-            if low in FUTURE_MODS and token.pos_ in {"NOUN", "PROPN"} and lemma != "new":
-                return Modality.FUTURE
     if token.tag_ == "VBG" and token.dep_ == "amod":
         return None
     return None
 
 
+def weak_modality(token: Token) -> Modality | None:
+    """A hedge on the trigger ("any assault", "further talks") that a governor overrides."""
+    for child in token.children:
+        if child.dep_ not in {"amod", "advmod", "nmod", "compound", "predet", "det"}:
+            continue
+        low = child.lower_
+        if low in HYPO_MODS:
+            return Modality.HYPOTHETICAL
+        if low in FUTURE_MODS and token.pos_ in {"NOUN", "PROPN"} and low != "new":
+            return Modality.FUTURE
+    return None
+
+
+def _head_lemma(head: Token) -> str:
+    candidates = lemma_candidates(head.lemma_, head.text)
+    return next((c for c in candidates if c in GOVERNORS), candidates[0])
+
+
 def _governor_modality(
     head: Token, child: Token, lexicon: Lexicon
 ) -> Modality | None:
-    lemma = head.lemma_.lower()
+    lemma = _head_lemma(head)
+    if child.dep_ in {"nsubj", "csubj"}:
+        return None  # "their attacks threaten trade": a subject is not the governor's content
+    if lemma == "call" and any(c.dep_ == "prt" and c.lower_ == "off" for c in head.children):
+        return Modality.NEGATED  # "the summit was called off"
     if lemma in WARN_LEMMAS:
         if child.dep_ == "prep" and child.lower_ in {"against", "of"}:
             return Modality.WARNED_AGAINST
@@ -122,6 +144,8 @@ def _governor_modality(
             return Modality.WARNED_AGAINST
         if child.dep_ in {"pobj"} and head.lower_ in {"against"}:
             return Modality.WARNED_AGAINST
+        if child.dep_ == "ccomp":
+            return Modality.ASSERTED  # "warned that famine is spreading": the speaker asserts it
         return Modality.HYPOTHETICAL
     if head.lower_ in {"against"} and head.head.lemma_.lower() in WARN_LEMMAS:
         return Modality.WARNED_AGAINST
@@ -185,6 +209,20 @@ def modality_of(token: Token, lexicon: Lexicon, *, is_irrealis_default: bool = F
             break
         if cur.dep_ not in CLIMB_DEPS:
             break
+        if cur.dep_ == "prep" and cur.lower_ in ADJUNCT_PREPS:
+            break  # "after seizing two villages": a temporal adjunct is its own assertion
+        if cur.dep_ == "conj" and cur.pos_ in {"VERB", "AUX"}:
+            # a coordinated clause shares its head's governors, not the head itself; a finite
+            # verb coordinated with a non-finite one is the parser attaching it too low
+            finite = cur.tag_ in {"VBD", "VBZ", "VBP"} and head.tag_ in {"VBG", "VB"}
+            cur = head.head if finite and head.head is not head else head
+            if finite and cur.dep_ in STOP_DEPS:
+                break
+            continue
+        if cur.dep_ in {"nsubj", "nsubjpass"} and head.pos_ in {"VERB", "AUX"}:
+            own = local_modality(head)  # "the pact would allow ...": the predicate's modal
+            if own is not None:
+                return own
         gov = _governor_modality(head, cur, lexicon)
         if gov is not None:
             return gov
@@ -193,6 +231,9 @@ def modality_of(token: Token, lexicon: Lexicon, *, is_irrealis_default: bool = F
         }:
             return modality_of(head, lexicon)
         cur = head
+    weak = weak_modality(token)
+    if weak is not None:
+        return weak
     if is_irrealis_default:
         if token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_.lower() in lexicon.realis_verbs:
             return modality_of(token.head, lexicon)
