@@ -49,8 +49,9 @@ def main() -> None:
         raw.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         quads = 0
-        for n, (text, doc) in enumerate(zip(texts, extractor.nlp.pipe(texts, batch_size=64),
-                                            strict=True)):
+        for n, (text, doc) in enumerate(
+            zip(texts, extractor.nlp.pipe(texts, batch_size=64), strict=True)
+        ):
             extraction = extractor.extract_doc(Report(id=f"t{n}", text=text), doc)
             quads += len(dataset_quads(build_dataset(extraction, base_iri=BASE, now=now)))
         full.append(time.perf_counter() - t0)

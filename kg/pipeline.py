@@ -110,8 +110,15 @@ class Extractor:
     def digest(self, report: Report) -> str:
         """Content hash of a report and the extractor that reads it."""
         payload = json.dumps(
-            [report.id, report.text, report.title, str(report.published), report.url,
-             __version__, self.model],
+            [
+                report.id,
+                report.text,
+                report.title,
+                str(report.published),
+                report.url,
+                __version__,
+                self.model,
+            ],
             ensure_ascii=False,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -131,11 +138,15 @@ class Extractor:
     def extract_doc(self, report: Report, doc: Doc) -> Extraction:
         """Run the extraction stages on an already parsed report."""
         sentences = _sentences(doc)
-        candidates = find_mentions(doc, matcher=self.matcher, gazetteer=self.gazetteer,
-                                   lexicon=self.lexicon)
-        resolution = resolve_mentions(candidates, gazetteer=self.gazetteer,
-                                      military_nouns=self.lexicon.military_nouns,
-                                      definite_groups=self.lexicon.definite_groups)
+        candidates = find_mentions(
+            doc, matcher=self.matcher, gazetteer=self.gazetteer, lexicon=self.lexicon
+        )
+        resolution = resolve_mentions(
+            candidates,
+            gazetteer=self.gazetteer,
+            military_nouns=self.lexicon.military_nouns,
+            definite_groups=self.lexicon.definite_groups,
+        )
         capitals = self.capitals
         entities = dict(resolution.entities)
         for key in list(entities):
@@ -143,9 +154,14 @@ class Extractor:
             entry = self.gazetteer.get(state) if state else None
             if state and entry is not None and state not in entities:
                 entities[state] = entity_from_entry(entry)
-        events = extract_events(doc, token_entity=resolution.token_entity,
-                                entities=entities, lexicon=self.lexicon,
-                                published=report.published, capitals=capitals)
+        events = extract_events(
+            doc,
+            token_entity=resolution.token_entity,
+            entities=entities,
+            lexicon=self.lexicon,
+            published=report.published,
+            capitals=capitals,
+        )
         titles: dict[int, list[tuple[Argument, str]]] = {}
         for mention in resolution.mentions:
             if mention.role_title:
@@ -153,8 +169,15 @@ class Extractor:
                 titles.setdefault(mention.sentence_index, []).append((arg, mention.role_title))
         relations = []
         for index, sent in enumerate(doc.sents):
-            relations.extend(extract_relations(sent, index, token_entity=resolution.token_entity,
-                                               lexicon=self.lexicon, titles=titles.get(index)))
+            relations.extend(
+                extract_relations(
+                    sent,
+                    index,
+                    token_entity=resolution.token_entity,
+                    lexicon=self.lexicon,
+                    titles=titles.get(index),
+                )
+            )
         used = {m.entity_key for m in resolution.mentions}
         for event in events:
             used.update(key for _role, key in event.roles)
@@ -175,12 +198,14 @@ class Extractor:
             run_digest=self.digest(report),
         )
 
-    def extract_sentences(self, sentences: Sequence[str], *, doc_id: str = "stdin",
-                          published: dt.date | None = None) -> list[Extraction]:
+    def extract_sentences(
+        self, sentences: Sequence[str], *, doc_id: str = "stdin", published: dt.date | None = None
+    ) -> list[Extraction]:
         """Extract from independent one-line sentences (``kg extract --per-line``)."""
         out: list[Extraction] = []
-        for n, (text, doc) in enumerate(zip(sentences, self.nlp.pipe(sentences, batch_size=64),
-                                             strict=True)):
+        for n, (text, doc) in enumerate(
+            zip(sentences, self.nlp.pipe(sentences, batch_size=64), strict=True)
+        ):
             report = Report(id=f"{doc_id}-{n}", text=text, published=published)
             out.append(self.extract_doc(report, doc))
         return out
@@ -198,8 +223,9 @@ def _sentences(doc: Doc) -> list[Sentence]:
     return out
 
 
-def relation_records(extraction: Extraction, *, base_iri: str,
-                     per_line: bool = False) -> list[dict[str, Any]]:
+def relation_records(
+    extraction: Extraction, *, base_iri: str, per_line: bool = False
+) -> list[dict[str, Any]]:
     """The ``kg extract`` JSON objects of an extraction (one per relation).
 
     Args:
@@ -212,34 +238,46 @@ def relation_records(extraction: Extraction, *, base_iri: str,
     for rel in extraction.relations:
         sentence = sentences.get(rel.sentence_index)
         event = next(
-            (e for e in extraction.events
-             if e.sentence_index == rel.sentence_index
-             and rel.subject.end <= e.start
-             and (rel.object is None or e.end <= max(rel.object.start, rel.subject.end) + 1
-                  or e.start < rel.object.start)
-             and rel.start <= e.start < rel.end),
+            (
+                e
+                for e in extraction.events
+                if e.sentence_index == rel.sentence_index
+                and rel.subject.end <= e.start
+                and (
+                    rel.object is None
+                    or e.end <= max(rel.object.start, rel.subject.end) + 1
+                    or e.start < rel.object.start
+                )
+                and rel.start <= e.start < rel.end
+            ),
             None,
         )
-        records.append({
-            "doc_id": extraction.report.id,
-            "sentence": extraction.report.text if per_line else (sentence.text if sentence else ""),
-            "sentence_index": rel.sentence_index,
-            "subject": rel.subject.text,
-            "relation": rel.relation,
-            "object": rel.object.text if rel.object else None,
-            "extra_args": [a.text for a in rel.extra_args],
-            "confidence": rel.confidence,
-            "modality": rel.modality.label,
-            "subject_iri": ids.mint_entity_iri(base_iri, rel.subject.entity_key)
-            if rel.subject.entity_key else None,
-            "object_iri": ids.mint_entity_iri(base_iri, rel.object.entity_key)
-            if rel.object and rel.object.entity_key else None,
-            "event_type": event.event_class if event else None,
-            "cameo": event.cameo if event else None,
-            "rule": rel.rule,
-            "start": rel.start,
-            "end": rel.end,
-        })
+        records.append(
+            {
+                "doc_id": extraction.report.id,
+                "sentence": extraction.report.text
+                if per_line
+                else (sentence.text if sentence else ""),
+                "sentence_index": rel.sentence_index,
+                "subject": rel.subject.text,
+                "relation": rel.relation,
+                "object": rel.object.text if rel.object else None,
+                "extra_args": [a.text for a in rel.extra_args],
+                "confidence": rel.confidence,
+                "modality": rel.modality.label,
+                "subject_iri": ids.mint_entity_iri(base_iri, rel.subject.entity_key)
+                if rel.subject.entity_key
+                else None,
+                "object_iri": ids.mint_entity_iri(base_iri, rel.object.entity_key)
+                if rel.object and rel.object.entity_key
+                else None,
+                "event_type": event.event_class if event else None,
+                "cameo": event.cameo if event else None,
+                "rule": rel.rule,
+                "start": rel.start,
+                "end": rel.end,
+            }
+        )
     return records
 
 
@@ -266,8 +304,9 @@ def ingest_report(
         StoreError: The write failed (the store is unchanged).
     """
     if not ids.is_valid_doc_id(report.id):
-        raise InputError(f"report id {report.id!r} is not usable; use letters, digits, . _ -",
-                         path=report.source)
+        raise InputError(
+            f"report id {report.id!r} is not usable; use letters, digits, . _ -", path=report.source
+        )
     digest = extractor.digest(report)
     run = ids.mint_run_iri(base_iri, report.id, digest)
     prov = ids.doc_graph_iri(base_iri, report.id, "provenance")
@@ -337,8 +376,10 @@ def list_reports(store: Store, *, base_iri: str) -> list[dict[str, Any]]:
         "PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> "
         "SELECT ?doc ?id ?title ?published ?url (COUNT(DISTINCT ?s) AS ?sentences) WHERE { "
         "GRAPH ?g { ?doc a schema:NewsArticle ; schema:identifier ?id . "
-        "OPTIONAL { ?doc schema:headline ?title } OPTIONAL { ?doc schema:datePublished ?published } "
-        "OPTIONAL { ?doc schema:url ?url } OPTIONAL { ?s nif:referenceContext ?doc ; a nif:Sentence } } "
+        "OPTIONAL { ?doc schema:headline ?title } "
+        "OPTIONAL { ?doc schema:datePublished ?published } "
+        "OPTIONAL { ?doc schema:url ?url } "
+        "OPTIONAL { ?s nif:referenceContext ?doc ; a nif:Sentence } } "
         "} GROUP BY ?doc ?id ?title ?published ?url ORDER BY ?id"
     )
     out: list[dict[str, Any]] = []
@@ -349,13 +390,15 @@ def list_reports(store: Store, *, base_iri: str) -> list[dict[str, Any]]:
         count = store.select(
             f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
         )
-        out.append({
-            "id": doc_id,
-            "iri": row["doc"].value,
-            "title": row["title"].value if "title" in row else None,
-            "published": row["published"].value if "published" in row else None,
-            "url": row["url"].value if "url" in row else None,
-            "sentences": int(row["sentences"].value) if "sentences" in row else 0,
-            "quads": int(count[0]["n"].value) if count and "n" in count[0] else 0,
-        })
+        out.append(
+            {
+                "id": doc_id,
+                "iri": row["doc"].value,
+                "title": row["title"].value if "title" in row else None,
+                "published": row["published"].value if "published" in row else None,
+                "url": row["url"].value if "url" in row else None,
+                "sentences": int(row["sentences"].value) if "sentences" in row else 0,
+                "quads": int(count[0]["n"].value) if count and "n" in count[0] else 0,
+            }
+        )
     return out

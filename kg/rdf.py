@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import ids
@@ -31,8 +31,10 @@ EXTRACTOR_NAME = "conflict-kg"
 def report_graph_iris(base: str, doc_id: str, sentence_count: int) -> list[str]:
     """Every graph IRI a report of ``sentence_count`` sentences may own."""
     graphs = [ids.sentence_graph_iri(base, doc_id, n) for n in range(sentence_count)]
-    graphs += [ids.doc_graph_iri(base, doc_id, "entities"),
-               ids.doc_graph_iri(base, doc_id, "provenance")]
+    graphs += [
+        ids.doc_graph_iri(base, doc_id, "entities"),
+        ids.doc_graph_iri(base, doc_id, "provenance"),
+    ]
     return graphs
 
 
@@ -63,8 +65,9 @@ class _Builder:
     def event_iri(self, sentence: int, number: int) -> URIRef:
         return URIRef(ids.mint_event_iri(self.base, self.doc_id, sentence, number))
 
-    def phrase(self, graph: Dataset, start: int, end: int, ident: URIRef | None,
-               kind: str | None = None) -> URIRef:
+    def phrase(
+        self, graph: Graph, start: int, end: int, ident: URIRef | None, kind: str | None = None
+    ) -> URIRef:
         iri = URIRef(ids.mint_sentence_iri(self.base, self.doc_id, start, end))
         graph.add((iri, RDF.type, NIF.Phrase))
         graph.add((iri, NIF.beginIndex, _int(start)))
@@ -83,8 +86,9 @@ class _Builder:
         per_sentence: dict[int, list[float]] = {}
         for mention in self.x.mentions:
             g = self._sentence_graph(mention.sentence_index)
-            phrase = self.phrase(g, mention.start, mention.end, self.ent(mention.entity_key),
-                                 mention.kind)
+            phrase = self.phrase(
+                g, mention.start, mention.end, self.ent(mention.entity_key), mention.kind
+            )
             g.add((self.ent(mention.entity_key), CK.mentionedIn, phrase))
         for event in self.x.events:
             self._event(event)
@@ -100,15 +104,16 @@ class _Builder:
                 self.ds.remove_graph(self.ds.graph(graph_iri))
                 continue
             scores = per_sentence.get(sentence.index) or [0.5]
-            sent_iri = URIRef(ids.mint_sentence_iri(self.base, self.doc_id, sentence.start,
-                                                    sentence.end))
+            sent_iri = URIRef(
+                ids.mint_sentence_iri(self.base, self.doc_id, sentence.start, sentence.end)
+            )
             self.prov.add((graph_iri, RDF.type, PROV.Entity))
             self.prov.add((graph_iri, PROV.wasDerivedFrom, sent_iri))
             self.prov.add((graph_iri, PROV.wasGeneratedBy, self.run))
             self.prov.add((graph_iri, CK.confidence, _dec(sum(scores) / len(scores))))
         return self.ds
 
-    def _sentence_graph(self, index: int) -> Dataset:
+    def _sentence_graph(self, index: int) -> Graph:
         return self.ds.graph(URIRef(ids.sentence_graph_iri(self.base, self.doc_id, index)))
 
     def _provenance(self) -> None:
@@ -123,11 +128,21 @@ class _Builder:
         if report.title:
             g.add((self.doc, SCHEMA.headline, Literal(report.title)))
         if report.published:
-            g.add((self.doc, SCHEMA.datePublished,
-                   Literal(report.published.isoformat(), datatype=XSD.date)))
+            g.add(
+                (
+                    self.doc,
+                    SCHEMA.datePublished,
+                    Literal(report.published.isoformat(), datatype=XSD.date),
+                )
+            )
         if report.url:
-            g.add((self.doc, SCHEMA.url, URIRef(report.url) if "://" in report.url
-                   else Literal(report.url)))
+            g.add(
+                (
+                    self.doc,
+                    SCHEMA.url,
+                    URIRef(report.url) if "://" in report.url else Literal(report.url),
+                )
+            )
         for sentence in self.x.sentences:
             s = URIRef(ids.mint_sentence_iri(self.base, self.doc_id, sentence.start, sentence.end))
             g.add((s, RDF.type, NIF.Sentence))
@@ -168,7 +183,7 @@ class _Builder:
             g.add((p, RDFS.label, Literal(relation.lemma)))
             g.add((p, RDFS.subPropertyOf, CK.relatedTo))
 
-    def _entity(self, g: Dataset, entity: Entity) -> None:
+    def _entity(self, g: Graph, entity: Entity) -> None:
         iri = self.ent(entity.key)
         for cls in entity.types:
             g.add((iri, RDF.type, CK[cls]))
@@ -221,15 +236,22 @@ class _Builder:
 
     def _relation(self, relation: Relation, number: int) -> None:
         g = self._sentence_graph(relation.sentence_index)
-        iri = URIRef(ids.mint_statement_iri(self.base, self.doc_id, relation.sentence_index,
-                                            number))
+        iri = URIRef(
+            ids.mint_statement_iri(self.base, self.doc_id, relation.sentence_index, number)
+        )
         prop = URIRef(ids.mint_relation_iri(self.base, relation.lemma))
-        subj: Node = (self.ent(relation.subject.entity_key) if relation.subject.entity_key
-                      else Literal(relation.subject.text))
+        subj: Node = (
+            self.ent(relation.subject.entity_key)
+            if relation.subject.entity_key
+            else Literal(relation.subject.text)
+        )
         obj: Node | None = None
         if relation.object is not None:
-            obj = (self.ent(relation.object.entity_key) if relation.object.entity_key
-                   else Literal(relation.object.text))
+            obj = (
+                self.ent(relation.object.entity_key)
+                if relation.object.entity_key
+                else Literal(relation.object.text)
+            )
         g.add((iri, RDF.type, RDF.Statement))
         g.add((iri, RDF.subject, subj))
         g.add((iri, RDF.predicate, prop))
@@ -244,11 +266,7 @@ class _Builder:
         g.add((iri, CK.confidence, _dec(relation.confidence)))
         g.add((iri, CK.extractionRule, Literal(relation.rule)))
         g.add((iri, CK.mentionedIn, self.phrase(g, relation.start, relation.end, iri)))
-        if (
-            isinstance(subj, URIRef)
-            and isinstance(obj, URIRef)
-            and subj != obj
-        ):
+        if isinstance(subj, URIRef) and isinstance(obj, URIRef) and subj != obj:
             g.add((subj, prop, obj))
 
 
@@ -271,8 +289,13 @@ def term_nt(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
-        text = (str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                .replace("\r", "\\r"))
+        text = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
         if term.language:
             return f'"{text}"@{term.language}'
         if term.datatype and str(term.datatype) != str(XSD.string):

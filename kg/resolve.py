@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
+from kg.gazetteer import Gazetteer, GazetteerEntry
 from kg.ids import slugify
 from kg.models import Entity, Mention, MentionCandidate
 
@@ -29,30 +29,14 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"
 PRONOUN_WINDOW = 2
 DEFINITE_WINDOW = 5
-GROUP_TYPES = {"State", "GovernmentBody", "ArmedGroup", "InternationalOrganization",
-               "Organization", "PopulationGroup"}
-
-
-class EntryLike(Protocol):
-    """A gazetteer entry, as far as resolution needs it."""
-
-    key: str
-    label: str
-    types: tuple[str, ...]
-    aliases: tuple[str, ...]
-    demonyms: tuple[str, ...]
-    wikidata: str | None
-    geonames: int | None
-    country: str | None
-    cameo: str | None
-    member_of: str | None
-
-
-class GazetteerLike(Protocol):
-    """Lookups resolution needs."""
-
-    def get(self, key: str) -> EntryLike | None: ...
-    def lookup(self, name: str) -> EntryLike | None: ...
+GROUP_TYPES = {
+    "State",
+    "GovernmentBody",
+    "ArmedGroup",
+    "InternationalOrganization",
+    "Organization",
+    "PopulationGroup",
+}
 
 
 @dataclass
@@ -97,7 +81,7 @@ class Resolution:
     token_entity: dict[int, str]
 
 
-def entity_from_entry(entry: EntryLike) -> Entity:
+def entity_from_entry(entry: GazetteerEntry) -> Entity:
     """The canonical entity of a gazetteer entry."""
     same_as: list[str] = []
     if entry.wikidata:
@@ -110,13 +94,13 @@ def entity_from_entry(entry: EntryLike) -> Entity:
         types=tuple(entry.types),
         aliases=tuple(sorted(set(entry.aliases))),
         same_as=tuple(same_as),
-        country=entry.country if entry.country != entry.key else entry.country,
+        country=entry.country,
         member_of=entry.member_of,
         cameo_code=entry.cameo,
     )
 
 
-def _draft_from_entry(entry: EntryLike) -> _Draft:
+def _draft_from_entry(entry: GazetteerEntry) -> _Draft:
     entity = entity_from_entry(entry)
     return _Draft(
         key=entity.key,
@@ -133,8 +117,20 @@ def _draft_from_entry(entry: EntryLike) -> _Draft:
 def _plural(noun: str) -> str:
     if noun.endswith("y") and noun not in {"military", "army", "navy"} and noun[-2] not in "aeiou":
         return noun[:-1] + "ies"
-    if noun in {"military", "army", "navy", "police", "government", "leadership", "junta",
-                "administration", "cabinet", "ministry", "people", "delegation"}:
+    if noun in {
+        "military",
+        "army",
+        "navy",
+        "police",
+        "government",
+        "leadership",
+        "junta",
+        "administration",
+        "cabinet",
+        "ministry",
+        "people",
+        "delegation",
+    }:
         return noun
     if noun.endswith(("s", "x", "ch", "sh")):
         return noun + "es"
@@ -142,8 +138,12 @@ def _plural(noun: str) -> str:
 
 
 class _Resolver:
-    def __init__(self, gazetteer: GazetteerLike, military_nouns: Iterable[str],
-                 definite_groups: dict[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        military_nouns: Iterable[str],
+        definite_groups: dict[str, tuple[str, ...]],
+    ) -> None:
         self.gazetteer = gazetteer
         self.definite_groups = definite_groups
         self.military = set(military_nouns)
@@ -198,11 +198,10 @@ class _Resolver:
             types = NER_TYPES.get(cand.label)
             if types is None:
                 return None
-            draft = None
-            if types == ("Person",):
-                draft = self._person_variant(cand.text)
-            if draft is None:
-                draft = self._add(_Draft(key=slugify(cand.text), label=cand.text, types=types))
+            variant = self._person_variant(cand.text) if types == ("Person",) else None
+            draft = variant or self._add(
+                _Draft(key=slugify(cand.text), label=cand.text, types=types)
+            )
         draft.aliases.add(cand.text)
         if cand.role_title:
             draft.role_titles.add(cand.role_title)
@@ -235,8 +234,9 @@ class _Resolver:
         if entry is not None and entry.cameo and cand.label == "GovernmentBody":
             cameo = entry.cameo + ("MIL" if cand.hint in self.military else "GOV")
         draft = self._add(
-            _Draft(key=slugify(label), label=label, types=types, country=cand.country_key,
-                   cameo=cameo)
+            _Draft(
+                key=slugify(label), label=label, types=types, country=cand.country_key, cameo=cameo
+            )
         )
         draft.aliases.add(cand.text)
         return draft.key
@@ -256,8 +256,12 @@ class _Resolver:
                 return draft.key
             label = cand.hint
         draft = self._add(
-            _Draft(key=slugify(label), label=label, types=("PopulationGroup",),
-                   country=cand.country_key)
+            _Draft(
+                key=slugify(label),
+                label=label,
+                types=("PopulationGroup",),
+                country=cand.country_key,
+            )
         )
         draft.aliases.add(cand.text)
         return draft.key
@@ -274,7 +278,9 @@ class _Resolver:
             if wanted == "person" and "Person" not in types:
                 continue
             if wanted == "group" and (
-                "Person" in types or not types & GROUP_TYPES or types == {"Location"}
+                "Person" in types
+                or not types & GROUP_TYPES
+                or types == {"Location"}
                 or cand.sentence_index - prior.sentence_index > 1
             ):
                 continue
@@ -310,21 +316,20 @@ class _Resolver:
                 )
                 if "GovernmentBody" in types and military:
                     return key
-            elif hint in self.definite_groups:
-                if set(self.definite_groups[hint]) & set(types):
-                    return key
+            elif hint in self.definite_groups and set(self.definite_groups[hint]) & set(types):
+                return key
         return None
 
     def entities(self) -> dict[str, Entity]:
         frozen: dict[str, Entity] = {}
-        for key, draft in self.drafts.items():
+        for draft in self.drafts.values():
             if draft.country and draft.country not in self.drafts:
                 entry = self.gazetteer.get(draft.country)
                 if entry is None:
                     draft.country = None
         for key, draft in sorted(self.drafts.items()):
             frozen[key] = draft.freeze()
-        for key, entity in list(frozen.items()):
+        for entity in list(frozen.values()):
             for ref in (entity.country, entity.member_of):
                 if ref and ref not in frozen:
                     entry = self.gazetteer.get(ref)
@@ -336,7 +341,7 @@ class _Resolver:
 def resolve_mentions(
     candidates: Sequence[MentionCandidate],
     *,
-    gazetteer: GazetteerLike,
+    gazetteer: Gazetteer,
     military_nouns: Iterable[str] = (),
     definite_groups: dict[str, tuple[str, ...]] | None = None,
 ) -> Resolution:

@@ -108,3 +108,11 @@ def extractor() -> Extractor:
     from kg.settings import DEFAULT_MODEL
 
     return Extractor.load(model=DEFAULT_MODEL)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites the golden extraction files."""
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="rewrite tests/golden/*.expected.json from the current extraction",
+    )

@@ -30,8 +30,13 @@ def seed_store(extractor: Extractor) -> OxigraphStore:
         text=(HERE / "blinken-ceasefire-talks.txt").read_text(encoding="utf-8"),
         published=dt.date(2024, 4, 30),
     )
-    ingest_report(report, extractor=extractor, store=store, base_iri=BASE,
-                  now=dt.datetime(2024, 4, 30, tzinfo=dt.UTC))
+    ingest_report(
+        report,
+        extractor=extractor,
+        store=store,
+        base_iri=BASE,
+        now=dt.datetime(2024, 4, 30, tzinfo=dt.UTC),
+    )
     return store
 
 

@@ -6,27 +6,19 @@ store (or nothing), so bad-input handling is checked even without a model.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
 import subprocess
 import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from kg import cli
 from kg.cli import app
-from kg.errors import EntityNotFound
-from kg.models import Report
-from kg.pipeline import IngestResult
-from kg.settings import Settings
-from kg.store.base import Quad, Store
+from kg.store.base import Quad
 from kg.store.oxigraph_store import OxigraphStore
 
 GOOD_REPORT = (
@@ -338,9 +330,19 @@ def test_cli_serve_runs_a_real_server(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--memory",
-         "--query-timeout", "2.5"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "serve",
+            "--port",
+            str(port),
+            "--memory",
+            "--query-timeout",
+            "2.5",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.model
 def _run(path: Path) -> list[dict[str, object]]:
     proc = subprocess.run(
         [sys.executable, "-m", "kg", "extract", "--per-line", str(path)],
-        capture_output=True, text=True, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     return [json.loads(line) for line in proc.stdout.splitlines()]
@@ -34,8 +37,16 @@ def _check(records: list[dict[str, object]], lines: list[str]) -> None:
     assert len(set(confidences)) > len(records) / 10, "confidence is graded, not constant"
     for r in records:
         assert r["subject"] and r["relation"]
-        assert r["modality"] in {"asserted", "negated", "hypothetical", "future", "proposed",
-                                 "requested", "threatened", "warned-against"}
+        assert r["modality"] in {
+            "asserted",
+            "negated",
+            "hypothetical",
+            "future",
+            "proposed",
+            "requested",
+            "threatened",
+            "warned-against",
+        }
 
 
 def test_extract_per_line_on_carb_sample() -> None:

@@ -34,17 +34,22 @@ def seed_graph(extractor: Extractor) -> Graph:
 def test_rdf_emits_only_ontology_terms(extractor: Extractor) -> None:
     defined = ontology_terms(load_ontology())
     for path in sorted(EXAMPLES.glob("*.txt")):
-        report = Report(id=path.stem, text=path.read_text(encoding="utf-8"),
-                        published=dt.date(2024, 6, 1))
-        ds = build_dataset(extractor.extract(report), base_iri=BASE,
-                           now=dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+        report = Report(
+            id=path.stem, text=path.read_text(encoding="utf-8"), published=dt.date(2024, 6, 1)
+        )
+        ds = build_dataset(
+            extractor.extract(report), base_iri=BASE, now=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+        )
         unknown = emitted_terms(dataset_quads(ds)) - defined
         assert not unknown, f"{path.name}: terms missing from the ontology: {sorted(unknown)}"
 
 
 def test_rdf_seed_graph_conforms_to_shapes(seed_graph: Graph) -> None:
     conforms, _report_graph, text = validate(
-        seed_graph, shacl_graph=load_shapes(), ont_graph=load_ontology(), inference="none",
+        seed_graph,
+        shacl_graph=load_shapes(),
+        ont_graph=load_ontology(),
+        inference="none",
         allow_warnings=True,
     )
     assert conforms, text

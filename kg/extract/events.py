@@ -20,27 +20,95 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
-LIGHT_VERBS = {"make", "issue", "reiterate", "repeat", "launch", "carry", "conduct", "hold",
-               "announce", "express", "continue", "stage", "mount", "begin", "resume", "deliver",
-               "renew", "step", "escalate", "order", "lead", "voice", "sound", "give", "attend",
-               "join", "host", "chair", "convene", "open", "start", "intensify", "expand",
-               "sign", "reach", "conclude", "seal", "agree", "impose", "announce", "broker"}
+LIGHT_VERBS = {
+    "make",
+    "issue",
+    "reiterate",
+    "repeat",
+    "launch",
+    "carry",
+    "conduct",
+    "hold",
+    "announce",
+    "express",
+    "continue",
+    "stage",
+    "mount",
+    "begin",
+    "resume",
+    "deliver",
+    "renew",
+    "step",
+    "escalate",
+    "order",
+    "lead",
+    "voice",
+    "sound",
+    "give",
+    "attend",
+    "join",
+    "host",
+    "chair",
+    "convene",
+    "open",
+    "start",
+    "intensify",
+    "expand",
+    "sign",
+    "reach",
+    "conclude",
+    "seal",
+    "agree",
+    "impose",
+    "broker",
+}
 SPEECH_NEEDS_ACTOR = True
 _NO_TRIGGER = Trigger(
-    lemma="", event_class="", cameo=None, plover=None, needs_mod=frozenset(),
-    needs_obj=frozenset(), needs_prep=frozenset(), speech=None, is_mediator=False,
-    is_agent_noun=False, is_container=False, is_irrealis_default=False, plural_only=False,
-    needs_comp=False, is_neg_raising=False,
+    lemma="",
+    event_class="",
+    cameo=None,
+    plover=None,
+    needs_mod=frozenset(),
+    needs_obj=frozenset(),
+    needs_prep=frozenset(),
+    speech=None,
+    is_mediator=False,
+    is_agent_noun=False,
+    is_container=False,
+    is_irrealis_default=False,
+    plural_only=False,
+    needs_comp=False,
+    is_neg_raising=False,
 )
-LOCATION_PREPS = {"in", "at", "near", "inside", "across", "around", "outside", "into", "to",
-                  "toward", "towards", "throughout", "within"}
+LOCATION_PREPS = {
+    "in",
+    "at",
+    "near",
+    "inside",
+    "across",
+    "around",
+    "outside",
+    "into",
+    "to",
+    "toward",
+    "towards",
+    "throughout",
+    "within",
+}
 TARGET_PREPS = {"on", "against", "upon"}
 PARTICIPANT_PREPS = {"with", "between", "among"}
 SYMMETRIC = {"Meeting", "Negotiation"}
 SPEECH_CLASSES = {"Statement", "Threat", "Demand", "Accusation"}
 CONTAINERS = {"Proposal", "Agreement"}
-ACTOR_TYPES = {"Person", "State", "GovernmentBody", "ArmedGroup", "InternationalOrganization",
-               "Organization", "PopulationGroup"}
+ACTOR_TYPES = {
+    "Person",
+    "State",
+    "GovernmentBody",
+    "ArmedGroup",
+    "InternationalOrganization",
+    "Organization",
+    "PopulationGroup",
+}
 VISIT_VERBS = {"arrive", "land", "travel", "be", "stay", "visit"}
 
 
@@ -132,8 +200,14 @@ def _entities_of(token: Token, token_entity: dict[int, str]) -> list[str]:
         key = _entity(conj, token_entity)
         if key is None and conj.pos_ == "PROPN":
             # "US Special Envoy for Sudan Tom Perriello": the name is an apposition of the title
-            key = next((_entity(c, token_entity) for c in conj.children
-                        if c.dep_ == "appos" and _entity(c, token_entity)), None)
+            key = next(
+                (
+                    _entity(c, token_entity)
+                    for c in conj.children
+                    if c.dep_ == "appos" and _entity(c, token_entity)
+                ),
+                None,
+            )
         if key and key not in keys:
             keys.append(key)
     return keys
@@ -189,7 +263,8 @@ def _match_trigger(token: Token, lexicon: Lexicon) -> Trigger | None:
             return None
         if trig.needs_obj and any(
             (lexicon.nouns.get(o.lemma_.lower()) or _NO_TRIGGER).event_class == trig.event_class
-            for o in objects if o.dep_ == "dobj"
+            for o in objects
+            if o.dep_ == "dobj"
         ):
             return None  # "attend the meeting", "sign a pact": the noun is the event
         if trig.needs_prep and not any(
@@ -206,13 +281,17 @@ def _match_trigger(token: Token, lexicon: Lexicon) -> Trigger | None:
         if trig.plural_only and token.tag_ not in {"NNS", "NNPS"}:
             return None
         plural = token.tag_ in {"NNS", "NNPS"}
-        if trig.needs_mod and not (_mod_lemmas(token) & trig.needs_mod) and not (
-            trig.plural_free and plural
+        if (
+            trig.needs_mod
+            and not (_mod_lemmas(token) & trig.needs_mod)
+            and not (trig.plural_free and plural)
         ):
             return None
         head_trig = lexicon.nouns.get(token.head.lemma_.lower())
-        if token.dep_ == "compound" and head_trig is not None and (
-            head_trig.event_class == trig.event_class or lemma in head_trig.needs_mod
+        if (
+            token.dep_ == "compound"
+            and head_trig is not None
+            and (head_trig.event_class == trig.event_class or lemma in head_trig.needs_mod)
         ):
             return None
         if token.dep_ == "pobj" and token.head.dep_ == "prep":
@@ -223,16 +302,19 @@ def _match_trigger(token: Token, lexicon: Lexicon) -> Trigger | None:
     return None
 
 
-def _clause_subject(token: Token) -> Token | None:
-    """The subject of the clause a token belongs to, climbing xcomp/advcl/acl/conj chains."""
+def _clause_subject(token: Token, *, through: set[str] | None = None) -> Token | None:
+    """The subject of the clause a token belongs to, climbing xcomp/advcl/acl/conj chains.
+
+    Args:
+        token: Where to start.
+        through: Only climb through these dependency relations (default: any).
+    """
     cur = token
     for _ in range(8):
         for child in cur.children:
             if child.dep_ in {"nsubj", "csubj"} or (child.dep_ == "nsubjpass" and cur is not token):
                 return child
-        if cur.dep_ == "nsubjpass":
-            pass
-        if cur.head is cur:
+        if cur.head is cur or (through is not None and cur.dep_ not in through):
             return None
         if cur.dep_ in {"relcl"}:
             return cur.head
@@ -247,16 +329,23 @@ def _agent_key(subject: Token | None, token_entity: dict[int, str]) -> list[str]
 
 
 def _location_keys(
-    token: Token, token_entity: dict[int, str], entities: dict[str, Entity]
+    token: Token,
+    token_entity: dict[int, str],
+    entities: dict[str, Entity],
+    skip: frozenset[int] = frozenset(),
 ) -> list[str]:
+    """Places attached to a token by a locative preposition (not through other events)."""
     keys: list[str] = []
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
             # "airstrikes on villages in Sagaing": the place of the target
             for pobj in child.children:
-                if pobj.dep_ == "pobj" and pobj.i not in token_entity:
-                    keys.extend(k for k in _location_keys(pobj, token_entity, entities)
-                                if k not in keys)
+                if pobj.dep_ == "pobj" and pobj.i not in token_entity and pobj.i not in skip:
+                    keys.extend(
+                        k
+                        for k in _location_keys(pobj, token_entity, entities, skip)
+                        if k not in keys
+                    )
             continue
         if child.dep_ != "prep" or child.lower_ not in LOCATION_PREPS:
             continue
@@ -268,7 +357,8 @@ def _location_keys(
                 if key and "Location" in entities[key].types and key not in keys:
                     keys.append(key)
             if not keys:
-                keys.extend(_location_keys(pobj, token_entity, entities))
+                if pobj.i not in skip:
+                    keys.extend(_location_keys(pobj, token_entity, entities, skip))
     return keys
 
 
@@ -285,7 +375,9 @@ def _date_of(token: Token, published: dt.date | None) -> str | None:
         if cand.lower_ in NOW_WORDS or cand.lower_ in {"today", "yesterday"}:
             return cand.lower_
         if cand.ent_type_ == "DATE":
-            span = [t for t in doc[cand.left_edge.i : cand.right_edge.i + 1] if t.ent_type_ == "DATE"]
+            span = [
+                t for t in doc[cand.left_edge.i : cand.right_edge.i + 1] if t.ent_type_ == "DATE"
+            ]
             if span:
                 return doc[span[0].i : span[-1].i + 1].text
     return None
@@ -311,8 +403,13 @@ class _SentenceEvents:
         self.drafts: list[_Draft] = []
         self.by_token: dict[int, _Draft] = {}
 
-    def _new(self, token: Token, trig: Trigger, event_class: str | None = None,
-             text: str | None = None) -> _Draft:
+    def _skip(self) -> frozenset[int]:
+        """Trigger tokens: locations are not read through other events."""
+        return frozenset(self.by_token)
+
+    def _new(
+        self, token: Token, trig: Trigger, event_class: str | None = None, text: str | None = None
+    ) -> _Draft:
         draft = _Draft(
             number=len(self.drafts) + 1,
             sentence_index=self.index,
@@ -335,8 +432,11 @@ class _SentenceEvents:
             if token.i in self.te and token.pos_ == "PROPN":
                 continue
             trig = _match_trigger(token, self.lexicon)
-            if trig is not None and token.pos_ == "VERB" and token.dep_ == "acl" and (
-                token.tag_ == "VBN"
+            if (
+                trig is not None
+                and token.pos_ == "VERB"
+                and token.dep_ == "acl"
+                and (token.tag_ == "VBN")
             ):
                 owner = _match_trigger(token.head, self.lexicon)
                 if owner is not None and (
@@ -347,8 +447,10 @@ class _SentenceEvents:
                 continue  # "Saudi mediators" names an actor, not an event
             if trig is not None and trig.event_class in SPEECH_CLASSES and token.pos_ == "VERB":
                 subject = next((c for c in token.children if c.dep_ in {"nsubj", "csubj"}), None)
-                if subject is not None and _match_trigger(subject, self.lexicon) is not None and (
-                    subject.i not in self.te
+                if (
+                    subject is not None
+                    and _match_trigger(subject, self.lexicon) is not None
+                    and (subject.i not in self.te)
                 ):
                     continue  # "their attacks threaten trade": not a speech act
             if trig is not None:
@@ -371,23 +473,34 @@ class _SentenceEvents:
         subject = next((c for c in token.children if c.dep_ in SUBJ), None)
         if subject is None:
             return
-        locations = _location_keys(token, self.te, self.entities)
+        locations = _location_keys(token, self.te, self.entities, self._skip())
         if not locations:
             return
         subj_trig = _match_trigger(subject, self.lexicon)
         if subj_trig is not None:
             return  # "negotiators are in Cairo": the location of that event (see _roles)
-        actors = [k for k in _entities_of(subject, self.te)
-                  if set(self.entities[k].types) & {"Person", "GovernmentBody"}]
+        actors = [
+            k
+            for k in _entities_of(subject, self.te)
+            if set(self.entities[k].types) & {"Person", "GovernmentBody"}
+        ]
         if not actors:
             return
         home = {self.entities[a].country for a in actors}
-        away = [loc for loc in locations if loc not in home and self.entities[loc].country not in home]
+        away = [
+            loc for loc in locations if loc not in home and self.entities[loc].country not in home
+        ]
         if not away:
             return
         visit = self.lexicon.nouns["visit"]
-        draft = self._new(token, visit, text=f"{token.text} {token.head.text if token.head is not token else ''}".strip())
-        draft.text = " ".join(t.text for t in token.sent[token.i - token.sent.start: token.i - token.sent.start + 2])
+        draft = self._new(
+            token,
+            visit,
+            text=f"{token.text} {token.head.text if token.head is not token else ''}".strip(),
+        )
+        draft.text = " ".join(
+            t.text for t in token.sent[token.i - token.sent.start : token.i - token.sent.start + 2]
+        )
         for actor in actors:
             draft.add("agent", actor)
         for loc in away:
@@ -404,12 +517,12 @@ class _SentenceEvents:
             self._verb_roles(d)
         else:
             self._noun_roles(d)
-        for loc in _location_keys(token, self.te, self.entities):
+        for loc in _location_keys(token, self.te, self.entities, self._skip()):
             d.add("location", loc)
         if not d.has("location") and token.dep_ in {"dobj", "pobj"} and token.pos_ != "VERB":
             head = token.head if token.dep_ == "dobj" else token.head.head
             if head.pos_ == "VERB" and head.i not in self.by_token:
-                for loc in _location_keys(head, self.te, self.entities):
+                for loc in _location_keys(head, self.te, self.entities, self._skip()):
                     d.add("location", loc)
         for role in ("agent", "target", "participant", "mediator"):
             for key in d.keys(role):
@@ -425,7 +538,11 @@ class _SentenceEvents:
 
     def _date(self, d: _Draft) -> None:
         found = _date_of(d.token, self.ctx.published)
-        if found is None and d.token.pos_ in {"NOUN", "PROPN"} and d.token.dep_ in {"dobj", "nsubj"}:
+        if (
+            found is None
+            and d.token.pos_ in {"NOUN", "PROPN"}
+            and d.token.dep_ in {"dobj", "nsubj"}
+        ):
             head = d.token.head
             if head.i not in self.by_token:
                 found = _date_of(head, self.ctx.published)
@@ -436,21 +553,26 @@ class _SentenceEvents:
         token = d.token
         subjects = [c for c in token.children if c.dep_ in {"nsubj", "csubj"}]
         passive_subjects = [c for c in token.children if c.dep_ == "nsubjpass"]
-        by_agent = [g for c in token.children if c.dep_ == "agent" for g in c.children
-                    if g.dep_ == "pobj"]
+        by_agent = [
+            g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+        ]
         agent_tokens = subjects or by_agent
         agents: list[str] = []
         for tok in agent_tokens:
             agents.extend(_entities_of(tok, self.te))
-        if not agent_tokens and not passive_subjects and token.dep_ in {
-            "xcomp", "advcl", "conj", "pcomp", "acl", "ccomp"
-        }:
+        if (
+            not agent_tokens
+            and not passive_subjects
+            and token.dep_ in {"xcomp", "advcl", "conj", "pcomp", "acl", "ccomp"}
+        ):
             subject = _clause_subject(token.head)
             if token.dep_ == "xcomp":
-                controller = next((c for c in token.head.children if c.dep_ in {"dobj", "dative"}),
-                                  None)
+                controller = next(
+                    (c for c in token.head.children if c.dep_ in {"dobj", "dative"}), None
+                )
                 subject = controller or next(
-                    (c for c in token.head.children if c.dep_ in SUBJ), subject)
+                    (c for c in token.head.children if c.dep_ in SUBJ), subject
+                )
             if token.dep_ == "acl" and token.tag_ == "VBN":
                 subject = None
             agents.extend(_agent_key(subject, self.te))
@@ -463,9 +585,9 @@ class _SentenceEvents:
         for obj in objects:
             for key in _entities_of(obj, self.te):
                 d.add("participant" if d.event_class in SYMMETRIC else "target", key)
-            if obj is not token.head:
+            if obj is not token.head and obj.i not in self.by_token:
                 self._including(d, obj)
-                for loc in _location_keys(obj, self.te, self.entities):
+                for loc in _location_keys(obj, self.te, self.entities, self._skip()):
                     d.add("location", loc)
         for subj in subjects:
             source = self.by_token.get(subj.i)
@@ -491,9 +613,10 @@ class _SentenceEvents:
                     self._including(d, pobj)
                 elif prep.lower_ in TARGET_PREPS and d.event_class not in SYMMETRIC:
                     for key in keys:
-                        if "Location" not in self.entities[key].types or set(
-                            self.entities[key].types
-                        ) & ACTOR_TYPES:
+                        if (
+                            "Location" not in self.entities[key].types
+                            or set(self.entities[key].types) & ACTOR_TYPES
+                        ):
                             d.add("target", key)
         if d.event_class in SYMMETRIC:
             for key in d.keys("participant"):
@@ -535,16 +658,19 @@ class _SentenceEvents:
                     low = child.lower_
                     if low == "by":
                         agents.extend(keys)
-                    elif trig.is_agent_noun and low in {"from", "of", "representing"}:
-                        for key in keys:
-                            d.add("participant", key)
-                    elif low in PARTICIPANT_PREPS or (d.event_class in SYMMETRIC and low == "of"):
+                    elif (
+                        (trig.is_agent_noun and low in {"from", "of", "representing"})
+                        or low in PARTICIPANT_PREPS
+                        or (d.event_class in SYMMETRIC and low == "of")
+                    ):
                         for key in keys:
                             d.add("participant", key)
                     elif low in TARGET_PREPS | {"of", "to"}:
                         for key in keys:
                             if set(self.entities[key].types) & ACTOR_TYPES:
-                                d.add("participant" if d.event_class in SYMMETRIC else "target", key)
+                                d.add(
+                                    "participant" if d.event_class in SYMMETRIC else "target", key
+                                )
                             elif low in TARGET_PREPS:
                                 d.add("location", key)
             if child.dep_ == "acl" and child.tag_ == "VBN":
@@ -566,7 +692,7 @@ class _SentenceEvents:
                         d.add("participant", key)
             head = token.head
             if token.dep_ in SUBJ and head.lemma_ in {"be", "meet", "gather", "arrive"}:
-                for loc in _location_keys(head, self.te, self.entities):
+                for loc in _location_keys(head, self.te, self.entities, self._skip()):
                     d.add("location", loc)
                 found = _date_of(head, self.ctx.published)
                 if found:
@@ -584,7 +710,7 @@ class _SentenceEvents:
         token = d.token
         head = token.head
         if token.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
-            subject = _clause_subject(head)
+            subject = _clause_subject(head, through={"xcomp", "conj", "advcl"})
             role = "participant" if d.event_class in SYMMETRIC else "agent"
             for key in _agent_key(subject, self.te):
                 d.add(role, key)
@@ -602,17 +728,22 @@ class _SentenceEvents:
 
     # -- modality, speech acts, provisions ------------------------------------------------------
     def _modality(self, d: _Draft) -> None:
-        d.modality = modality_of(d.token, self.lexicon,
-                                 is_irrealis_default=d.trigger.is_irrealis_default)
-        if d.event_class == "Proposal" and d.has("agent") and d.modality in {
-            Modality.HYPOTHETICAL, Modality.FUTURE, Modality.PROPOSED
-        } and not is_negated(d.token):
+        d.modality = modality_of(
+            d.token, self.lexicon, is_irrealis_default=d.trigger.is_irrealis_default
+        )
+        if (
+            d.event_class == "Proposal"
+            and d.has("agent")
+            and d.modality in {Modality.HYPOTHETICAL, Modality.FUTURE, Modality.PROPOSED}
+            and not is_negated(d.token)
+        ):
             d.modality = Modality.ASSERTED  # the tabling of a proposal by a named party
-        if d.event_class in SPEECH_CLASSES and d.token.pos_ == "VERB" and d.modality not in {
-            Modality.NEGATED
-        }:
-            if d.modality is not Modality.FUTURE and d.modality is not Modality.HYPOTHETICAL:
-                d.modality = Modality.ASSERTED
+        if (
+            d.event_class in SPEECH_CLASSES
+            and d.token.pos_ == "VERB"
+            and d.modality not in {Modality.NEGATED, Modality.FUTURE, Modality.HYPOTHETICAL}
+        ):
+            d.modality = Modality.ASSERTED  # a speech act happened; its content carries the rest
 
     def _content_tokens(self, d: _Draft) -> list[Token]:
         token = d.token
@@ -625,7 +756,14 @@ class _SentenceEvents:
                     found.extend(self._events_in(child))
         else:
             for child in token.children:
-                if child.dep_ == "prep" and child.lower_ in {"against", "of", "about", "for", "on", "to"}:
+                if child.dep_ == "prep" and child.lower_ in {
+                    "against",
+                    "of",
+                    "about",
+                    "for",
+                    "on",
+                    "to",
+                }:
                     found.extend(self._events_in(child))
                 if child.dep_ == "acl":
                     found.extend(self._events_in(child))
@@ -654,13 +792,12 @@ class _SentenceEvents:
                 content = contents[0]
                 d.about = content.number
                 speakers = d.keys("agent")
-                if speakers and content.modality is not Modality.ASSERTED or (
-                    speakers and d.trigger.speech != "Asserted"
+                if (
+                    (speakers and content.modality is not Modality.ASSERTED)
+                    or (speakers and d.trigger.speech != "Asserted")
+                    or (speakers and d.event_class != "Statement")
+                    or speakers
                 ):
-                    content.according_to = speakers[0]
-                elif speakers and d.event_class != "Statement":
-                    content.according_to = speakers[0]
-                elif speakers:
                     content.according_to = speakers[0]
                 if d.event_class == "Threat":
                     d.cameo = self.lexicon.threat_codes.get(content.event_class, d.cameo)
@@ -706,8 +843,11 @@ class _SentenceEvents:
         for prev in token.children:
             if prev.dep_ == "conj" and prev.i in self.by_token:
                 continue
-        if token.dep_ == "conj" and head.i in self.by_token and d.event_class == "Agreement" and (
-            token.pos_ in {"NOUN", "PROPN"}
+        if (
+            token.dep_ == "conj"
+            and head.i in self.by_token
+            and d.event_class == "Agreement"
+            and (token.pos_ in {"NOUN", "PROPN"})
         ):
             provisions.append(self.by_token[head.i])
         seen: set[int] = set()
@@ -753,7 +893,7 @@ class _SentenceEvents:
             verb = verb.head
 
     def _mediation(self) -> None:
-        """"talks mediated by X" / "an exchange brokered by X": X mediates that event."""
+        """ "talks mediated by X" / "an exchange brokered by X": X mediates that event."""
         for d in list(self.drafts):
             if not d.trigger.is_mediator or d.token.pos_ != "VERB":
                 continue
@@ -779,8 +919,10 @@ class _SentenceEvents:
             if resolved:
                 d.start_date, d.time_precision = resolved
         token = d.token
-        definite = any(c.dep_ in {"det", "predet"} and c.lower_ in {"the", "this", "that", "such", "these"}
-                       for c in token.children)
+        definite = any(
+            c.dep_ in {"det", "predet"} and c.lower_ in {"the", "this", "that", "such", "these"}
+            for c in token.children
+        )
         if token.pos_ in {"NOUN", "PROPN"} and definite and not d.has("agent"):
             for prior in reversed(self.ctx.history):
                 if prior.event_class == d.event_class or (
@@ -824,7 +966,11 @@ def extract_events(
     events: list[Event] = []
     for index, sent in enumerate(doc.sents):
         drafts = _SentenceEvents(
-            sent, index, token_entity=token_entity, entities=entities, lexicon=lexicon,
+            sent,
+            index,
+            token_entity=token_entity,
+            entities=entities,
+            lexicon=lexicon,
             context=context,
         ).run()
         context.history.extend(drafts)

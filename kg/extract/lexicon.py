@@ -117,7 +117,9 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise PipelineError(f"{path}: cannot read pattern data ({exc}); reinstall conflict-kg") from exc
+        raise PipelineError(
+            f"{path}: cannot read pattern data ({exc}); reinstall conflict-kg"
+        ) from exc
     if not isinstance(data, dict):
         raise PipelineError(f"{path}: pattern data must be a JSON object")
     return data

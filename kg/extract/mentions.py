@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon
+from kg.gazetteer import Gazetteer
 from kg.models import MentionCandidate
 
 if TYPE_CHECKING:
@@ -21,22 +22,38 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NER_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
-GEO_HEADS = {"river", "sea", "lake", "valley", "mountains", "desert", "basin", "region", "province",
-             "strip", "bank", "coast", "delta", "plateau", "gulf", "bay", "corridor", "border",
-             "crossing", "airport", "port", "canal", "island", "islands", "peninsula", "heights"}
+GEO_HEADS = {
+    "river",
+    "sea",
+    "lake",
+    "valley",
+    "mountains",
+    "desert",
+    "basin",
+    "region",
+    "province",
+    "strip",
+    "bank",
+    "coast",
+    "delta",
+    "plateau",
+    "gulf",
+    "bay",
+    "corridor",
+    "border",
+    "crossing",
+    "airport",
+    "port",
+    "canal",
+    "island",
+    "islands",
+    "peninsula",
+    "heights",
+}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 
 
-class GazetteerLike(Protocol):
-    """What mention finding needs from the gazetteer."""
-
-    def get(self, key: str) -> object | None: ...
-    def lookup(self, name: str) -> object | None: ...
-    def lookup_demonym(self, word: str) -> object | None: ...
-    def surface_forms(self) -> list[tuple[str, str]]: ...
-
-
-def build_name_matcher(nlp: Language, gazetteer: GazetteerLike) -> PhraseMatcher:
+def build_name_matcher(nlp: Language, gazetteer: Gazetteer) -> PhraseMatcher:
     """A case-sensitive PhraseMatcher over every gazetteer name, each labelled with its key."""
     from spacy.matcher import PhraseMatcher
 
@@ -45,7 +62,7 @@ def build_name_matcher(nlp: Language, gazetteer: GazetteerLike) -> PhraseMatcher
     for surface, key in gazetteer.surface_forms():
         by_key.setdefault(key, []).append(surface)
     for key, surfaces in by_key.items():
-        matcher.add(key, list(nlp.tokenizer.pipe(surfaces)))
+        matcher.add(key, [nlp.make_doc(surface) for surface in surfaces])
     return matcher
 
 
@@ -53,7 +70,7 @@ def _key_of(entry: object | None) -> str | None:
     return None if entry is None else str(getattr(entry, "key", None) or "") or None
 
 
-def _types(gazetteer: GazetteerLike, key: str | None) -> tuple[str, ...]:
+def _types(gazetteer: Gazetteer, key: str | None) -> tuple[str, ...]:
     entry = gazetteer.get(key) if key else None
     return tuple(getattr(entry, "types", ())) if entry is not None else ()
 
@@ -78,8 +95,11 @@ def find_title(doc: Doc, name: Span, lexicon: Lexicon) -> tuple[int, str] | None
     sent_start = name.sent.start
     while i >= sent_start:
         token = doc[i]
-        if token.lower_ in {"of", "for"} and i - 1 >= sent_start and doc[i - 1].is_title and (
-            i + 1 < start
+        if (
+            token.lower_ in {"of", "for"}
+            and i - 1 >= sent_start
+            and doc[i - 1].is_title
+            and (i + 1 < start)
         ):
             i -= 1
             continue
@@ -186,9 +206,12 @@ def _name_spans(
         if end <= start:
             continue
         label = ent.label_
-        if label in {"ORG", "GPE", "NORP", "FAC"} and start > 0 and (
-            doc[start - 1].lower_ in lexicon.title_heads
-        ) and _looks_like_person(doc[start:end]):
+        if (
+            label in {"ORG", "GPE", "NORP", "FAC"}
+            and start > 0
+            and (doc[start - 1].lower_ in lexicon.title_heads)
+            and _looks_like_person(doc[start:end])
+        ):
             label = "PERSON"
         ner.append((start, end, label))
     taken: set[int] = set()
@@ -239,7 +262,7 @@ def find_mentions(
     doc: Doc,
     *,
     matcher: PhraseMatcher,
-    gazetteer: GazetteerLike,
+    gazetteer: Gazetteer,
     lexicon: Lexicon,
     ner_labels_of: Sequence[tuple[int, str]] = (),
 ) -> list[MentionCandidate]:
@@ -284,16 +307,23 @@ def find_mentions(
                 continue
         entry = None if key else gazetteer.lookup(span.text)
         gkey = key or _key_of(entry)
-        if gkey is None and len(span) == 1 and (
-            span.root.pos_ == "ADJ" or span.root.dep_ == "amod"
+        if (
+            gkey is None
+            and len(span) == 1
+            and (span.root.pos_ == "ADJ" or span.root.dep_ == "amod")
         ):
             continue  # "Emirati officials": a demonym, handled with its group noun
         if label == "NORP" and gkey is None:
             demonym = gazetteer.lookup_demonym(span.text)
             if demonym is not None and span.root.tag_ in {"NNPS", "NNS"}:
                 out.append(
-                    _candidate(span, sent_of=sent_of, kind="population", label="PopulationGroup",
-                               country_key=_key_of(demonym))
+                    _candidate(
+                        span,
+                        sent_of=sent_of,
+                        kind="population",
+                        label="PopulationGroup",
+                        country_key=_key_of(demonym),
+                    )
                 )
                 covered.update(range(start, end))
             continue
@@ -321,7 +351,7 @@ def find_mentions(
 
 
 def _title_affiliation(
-    doc: Doc, title_start: int, name_start: int, gazetteer: GazetteerLike
+    doc: Doc, title_start: int, name_start: int, gazetteer: Gazetteer
 ) -> tuple[str | None, str | None]:
     """A state or organisation named inside or before a title ("US", "Hamas leader")."""
     country: str | None = None
@@ -342,7 +372,7 @@ def _title_affiliation(
 
 
 def _strip_affiliation(
-    title: str, doc: Doc, title_start: int, name_start: int, gazetteer: GazetteerLike
+    title: str, doc: Doc, title_start: int, name_start: int, gazetteer: Gazetteer
 ) -> str:
     words = [t for t in doc[title_start:name_start] if t.text in title.split()]
     while words and (
@@ -353,7 +383,7 @@ def _strip_affiliation(
     return " ".join(t.text for t in words)
 
 
-def _modifier_state(token: Token, gazetteer: GazetteerLike) -> str | None:
+def _modifier_state(token: Token, gazetteer: Gazetteer) -> str | None:
     """The state named by a modifier of a group noun ("Israeli officials", "US officials")."""
     for child in token.children:
         if child.dep_ not in {"amod", "compound", "nmod", "poss", "npadvmod"}:
@@ -364,11 +394,23 @@ def _modifier_state(token: Token, gazetteer: GazetteerLike) -> str | None:
     return None
 
 
-COLLECTIVE_NOUNS = {"government", "military", "army", "police", "leadership", "administration",
-                    "cabinet", "ministry", "junta", "navy", "delegation", "authority"}
+COLLECTIVE_NOUNS = {
+    "government",
+    "military",
+    "army",
+    "police",
+    "leadership",
+    "administration",
+    "cabinet",
+    "ministry",
+    "junta",
+    "navy",
+    "delegation",
+    "authority",
+}
 
 
-def _modifier_org(token: Token, gazetteer: GazetteerLike) -> str | None:
+def _modifier_org(token: Token, gazetteer: Gazetteer) -> str | None:
     """An organisation named by a modifier of a group noun ("RSF fighters", "NATO leaders")."""
     for child in token.children:
         if child.dep_ not in {"compound", "amod", "nmod"}:
@@ -384,7 +426,7 @@ def _group_mentions(
     doc: Doc,
     sent_of: dict[int, int],
     covered: set[int],
-    gazetteer: GazetteerLike,
+    gazetteer: Gazetteer,
     lexicon: Lexicon,
 ) -> list[MentionCandidate]:
     out: list[MentionCandidate] = []
@@ -398,25 +440,44 @@ def _group_mentions(
                 continue
             org = _modifier_org(token, gazetteer)
             if org is not None:
-                left = min(c.i for c in token.children if c.dep_ in {"compound", "amod", "nmod"}
-                           and _key_of(gazetteer.lookup(c.text)) == org)
+                left = min(
+                    c.i
+                    for c in token.children
+                    if c.dep_ in {"compound", "amod", "nmod"}
+                    and _key_of(gazetteer.lookup(c.text)) == org
+                )
                 span = doc[left : token.i + 1]
-                out.append(_candidate(span, sent_of=sent_of, kind="name", label="ORG",
-                                      gazetteer_key=org))
+                out.append(
+                    _candidate(span, sent_of=sent_of, kind="name", label="ORG", gazetteer_key=org)
+                )
                 covered.add(token.i)
                 continue
             country = _modifier_state(token, gazetteer)
             if country is not None:
-                left = min([token.i] + [c.left_edge.i for c in token.children
-                                        if c.dep_ in {"amod", "compound", "nmod", "poss"}])
-                while left < token.i and doc[left].pos_ in {"DET", "ADJ"} and (
-                    gazetteer.lookup_demonym(doc[left].text) is None
+                left = min(
+                    [token.i]
+                    + [
+                        c.left_edge.i
+                        for c in token.children
+                        if c.dep_ in {"amod", "compound", "nmod", "poss"}
+                    ]
+                )
+                while (
+                    left < token.i
+                    and doc[left].pos_ in {"DET", "ADJ"}
+                    and (gazetteer.lookup_demonym(doc[left].text) is None)
                 ):
                     left += 1
                 span = doc[left : token.i + 1]
                 out.append(
-                    _candidate(span, sent_of=sent_of, kind="group",
-                               label=lexicon.group_nouns[lemma], country_key=country, hint=lemma)
+                    _candidate(
+                        span,
+                        sent_of=sent_of,
+                        kind="group",
+                        label=lexicon.group_nouns[lemma],
+                        country_key=country,
+                        hint=lemma,
+                    )
                 )
                 covered.update(range(left, token.i + 1))
                 continue
@@ -433,18 +494,23 @@ def _group_mentions(
                     left = min(left, child.i)
             span = doc[left : token.i + 1]
             out.append(
-                _candidate(span, sent_of=sent_of, kind="population", label="PopulationGroup",
-                           hint=lexicon.population_nouns[lemma])
+                _candidate(
+                    span,
+                    sent_of=sent_of,
+                    kind="population",
+                    label="PopulationGroup",
+                    hint=lexicon.population_nouns[lemma],
+                )
             )
             covered.update(range(left, token.i + 1))
             continue
-        if token.dep_ != "compound" and lemma in lexicon.definite_places or (
+        if (token.dep_ != "compound" and lemma in lexicon.definite_places) or (
             lemma in lexicon.definite_groups and token.dep_ != "compound"
         ):
             det = [c for c in token.children if c.dep_ == "det"]
             named = any(  # "the town of Paletwa" names its place itself
-                c.dep_ == "prep" and c.lower_ == "of"
-                and any(g.pos_ == "PROPN" for g in c.children) for c in token.children
+                c.dep_ == "prep" and c.lower_ == "of" and any(g.pos_ == "PROPN" for g in c.children)
+                for c in token.children
             )
             if det and det[0].lower_ in {"the", "this", "that"} and not plural and not named:
                 span = doc[det[0].i : token.i + 1]
@@ -469,6 +535,13 @@ def _pronoun_mentions(
             hint = "group"
         else:
             continue
-        out.append(_candidate(doc[token.i : token.i + 1], sent_of=sent_of, kind="pronoun",
-                              label="pronoun", hint=hint))
+        out.append(
+            _candidate(
+                doc[token.i : token.i + 1],
+                sent_of=sent_of,
+                kind="pronoun",
+                label="pronoun",
+                hint=hint,
+            )
+        )
     return out

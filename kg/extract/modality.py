@@ -23,59 +23,172 @@ NEG_WORDS = {"not", "n't", "never", "no"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 HYPO_AUX = {"may", "might", "could", "would", "can"}
 REQUEST_AUX = {"should", "must"}
-HYPO_MODS = {"potential", "possible", "likely", "hypothetical", "prospective", "feared",
-             "threatened", "expected", "anticipated", "would-be", "such", "any", "eventual",
-             "lasting", "permanent", "sustainable"}
-FUTURE_MODS = {"planned", "upcoming", "future", "next", "further", "imminent", "forthcoming",
-               "scheduled", "new"}
+HYPO_MODS = {
+    "potential",
+    "possible",
+    "likely",
+    "hypothetical",
+    "prospective",
+    "feared",
+    "threatened",
+    "expected",
+    "anticipated",
+    "would-be",
+    "such",
+    "any",
+    "eventual",
+    "lasting",
+    "permanent",
+    "sustainable",
+}
+FUTURE_MODS = {
+    "planned",
+    "upcoming",
+    "future",
+    "next",
+    "further",
+    "imminent",
+    "forthcoming",
+    "scheduled",
+    "new",
+}
 PROPOSED_MODS = {"proposed", "suggested", "offered"}
 GOVERNORS: dict[str, Modality] = {
     # intention, plans, schedules
-    "plan": Modality.FUTURE, "intend": Modality.FUTURE, "aim": Modality.FUTURE,
-    "seek": Modality.FUTURE, "want": Modality.FUTURE, "try": Modality.FUTURE,
-    "attempt": Modality.FUTURE, "prepare": Modality.FUTURE, "set": Modality.FUTURE,
-    "schedule": Modality.FUTURE, "due": Modality.FUTURE, "expect": Modality.FUTURE,
-    "commit": Modality.FUTURE, "await": Modality.FUTURE, "pledge": Modality.FUTURE,
-    "promise": Modality.FUTURE, "vow": Modality.FUTURE, "hope": Modality.HYPOTHETICAL,
+    "plan": Modality.FUTURE,
+    "intend": Modality.FUTURE,
+    "aim": Modality.FUTURE,
+    "seek": Modality.FUTURE,
+    "want": Modality.FUTURE,
+    "try": Modality.FUTURE,
+    "attempt": Modality.FUTURE,
+    "prepare": Modality.FUTURE,
+    "set": Modality.FUTURE,
+    "schedule": Modality.FUTURE,
+    "due": Modality.FUTURE,
+    "expect": Modality.FUTURE,
+    "commit": Modality.FUTURE,
+    "await": Modality.FUTURE,
+    "pledge": Modality.FUTURE,
+    "promise": Modality.FUTURE,
+    "vow": Modality.FUTURE,
+    "hope": Modality.HYPOTHETICAL,
     "further": Modality.FUTURE,
     # requests
-    "urge": Modality.REQUESTED, "call": Modality.REQUESTED, "demand": Modality.REQUESTED,
-    "press": Modality.REQUESTED, "pressure": Modality.REQUESTED, "push": Modality.REQUESTED,
-    "ask": Modality.REQUESTED, "appeal": Modality.REQUESTED, "need": Modality.REQUESTED,
-    "require": Modality.REQUESTED, "insist": Modality.REQUESTED, "request": Modality.REQUESTED,
-    "encourage": Modality.REQUESTED, "persuade": Modality.REQUESTED,
+    "urge": Modality.REQUESTED,
+    "call": Modality.REQUESTED,
+    "demand": Modality.REQUESTED,
+    "press": Modality.REQUESTED,
+    "pressure": Modality.REQUESTED,
+    "push": Modality.REQUESTED,
+    "ask": Modality.REQUESTED,
+    "appeal": Modality.REQUESTED,
+    "need": Modality.REQUESTED,
+    "require": Modality.REQUESTED,
+    "insist": Modality.REQUESTED,
+    "request": Modality.REQUESTED,
+    "encourage": Modality.REQUESTED,
+    "persuade": Modality.REQUESTED,
     # proposals
-    "propose": Modality.PROPOSED, "offer": Modality.PROPOSED, "suggest": Modality.PROPOSED,
-    "proposal": Modality.PROPOSED, "framework": Modality.PROPOSED, "plan_n": Modality.PROPOSED,
-    "term": Modality.PROPOSED, "roadmap": Modality.PROPOSED, "consider": Modality.HYPOTHETICAL,
+    "propose": Modality.PROPOSED,
+    "offer": Modality.PROPOSED,
+    "suggest": Modality.PROPOSED,
+    "proposal": Modality.PROPOSED,
+    "framework": Modality.PROPOSED,
+    "plan_n": Modality.PROPOSED,
+    "term": Modality.PROPOSED,
+    "roadmap": Modality.PROPOSED,
+    "consider": Modality.HYPOTHETICAL,
     # threats and warnings
-    "threaten": Modality.THREATENED, "threat": Modality.THREATENED,
+    "threaten": Modality.THREATENED,
+    "threat": Modality.THREATENED,
     # denials
-    "deny": Modality.NEGATED, "denial": Modality.NEGATED, "reject": Modality.NEGATED,
+    "deny": Modality.NEGATED,
+    "denial": Modality.NEGATED,
+    "reject": Modality.NEGATED,
     "rule": Modality.NEGATED,
     # irrealis nouns and verbs
-    "possibility": Modality.HYPOTHETICAL, "prospect": Modality.HYPOTHETICAL,
-    "chance": Modality.HYPOTHETICAL, "risk": Modality.HYPOTHETICAL,
-    "fear": Modality.HYPOTHETICAL, "concern": Modality.HYPOTHETICAL,
-    "consequence": Modality.HYPOTHETICAL, "prevent": Modality.HYPOTHETICAL,
-    "avoid": Modality.HYPOTHETICAL, "avert": Modality.HYPOTHETICAL,
-    "block": Modality.NEGATED, "obstruct": Modality.NEGATED, "halt": Modality.NEGATED,
-    "suspend": Modality.NEGATED, "cancel": Modality.NEGATED, "postpone": Modality.FUTURE,
-    "progress": Modality.HYPOTHETICAL, "effort": Modality.FUTURE,
+    "possibility": Modality.HYPOTHETICAL,
+    "prospect": Modality.HYPOTHETICAL,
+    "chance": Modality.HYPOTHETICAL,
+    "risk": Modality.HYPOTHETICAL,
+    "fear": Modality.HYPOTHETICAL,
+    "concern": Modality.HYPOTHETICAL,
+    "consequence": Modality.HYPOTHETICAL,
+    "prevent": Modality.HYPOTHETICAL,
+    "avoid": Modality.HYPOTHETICAL,
+    "avert": Modality.HYPOTHETICAL,
+    "block": Modality.NEGATED,
+    "obstruct": Modality.NEGATED,
+    "halt": Modality.NEGATED,
+    "suspend": Modality.NEGATED,
+    "cancel": Modality.NEGATED,
+    "postpone": Modality.FUTURE,
+    "progress": Modality.HYPOTHETICAL,
+    "effort": Modality.FUTURE,
     "believe": Modality.HYPOTHETICAL,
-    "think": Modality.HYPOTHETICAL, "negotiate": Modality.HYPOTHETICAL,
-    "negotiation": Modality.HYPOTHETICAL, "talk": Modality.HYPOTHETICAL,
+    "think": Modality.HYPOTHETICAL,
+    "negotiate": Modality.HYPOTHETICAL,
+    "negotiation": Modality.HYPOTHETICAL,
+    "talk": Modality.HYPOTHETICAL,
 }
 WARN_LEMMAS = {"warn", "warning", "caution"}
-ADJUNCT_PREPS = {"after", "before", "since", "during", "despite", "amid", "following", "until",
-                 "upon", "while", "throughout"}
+ADJUNCT_PREPS = {
+    "after",
+    "before",
+    "since",
+    "during",
+    "despite",
+    "amid",
+    "following",
+    "until",
+    "upon",
+    "while",
+    "throughout",
+}
 HYPO_PREPS = {"without", "towards", "toward"}
 STOP_DEPS = {"advcl", "relcl", "parataxis", "ROOT"}
-CLIMB_DEPS = {"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "conj", "nsubj",
-              "nsubjpass", "attr", "oprd", "compound", "appos", "agent", "dative", "advcl"}
-ASSERTIVE_SPEECH = {"say", "state", "announce", "declare", "report", "confirm", "tell", "claim",
-                    "add", "emphasize", "emphasise", "stress", "insist", "reiterate", "express",
-                    "accuse", "blame", "condemn", "criticize", "criticise"}
+CLIMB_DEPS = {
+    "xcomp",
+    "ccomp",
+    "dobj",
+    "pobj",
+    "prep",
+    "pcomp",
+    "acl",
+    "conj",
+    "nsubj",
+    "nsubjpass",
+    "attr",
+    "oprd",
+    "compound",
+    "appos",
+    "agent",
+    "dative",
+    "advcl",
+}
+ASSERTIVE_SPEECH = {
+    "say",
+    "state",
+    "announce",
+    "declare",
+    "report",
+    "confirm",
+    "tell",
+    "claim",
+    "add",
+    "emphasize",
+    "emphasise",
+    "stress",
+    "insist",
+    "reiterate",
+    "express",
+    "accuse",
+    "blame",
+    "condemn",
+    "criticize",
+    "criticise",
+}
 
 
 def is_negated(token: Token) -> bool:
@@ -103,11 +216,10 @@ def local_modality(token: Token) -> Modality | None:
                 return Modality.REQUESTED
         if child.dep_ == "mark" and low in {"if", "unless", "whether"}:
             return Modality.HYPOTHETICAL
-        if child.dep_ in {"amod", "advmod", "nmod", "compound", "predet", "det"}:
-            if low in PROPOSED_MODS:
-                return Modality.PROPOSED
-    if token.tag_ == "VBG" and token.dep_ == "amod":
-        return None
+        if child.dep_ in {"amod", "advmod", "nmod", "compound", "predet", "det"} and (
+            low in PROPOSED_MODS
+        ):
+            return Modality.PROPOSED
     return None
 
 
@@ -129,9 +241,7 @@ def _head_lemma(head: Token) -> str:
     return next((c for c in candidates if c in GOVERNORS), candidates[0])
 
 
-def _governor_modality(
-    head: Token, child: Token, lexicon: Lexicon
-) -> Modality | None:
+def _governor_modality(head: Token, child: Token, lexicon: Lexicon) -> Modality | None:
     lemma = _head_lemma(head)
     if child.dep_ in {"nsubj", "csubj"}:
         return None  # "their attacks threaten trade": a subject is not the governor's content
@@ -151,9 +261,12 @@ def _governor_modality(
         return Modality.WARNED_AGAINST
     if head.pos_ == "ADP" and head.lower_ in HYPO_PREPS and child.dep_ == "pobj":
         return Modality.HYPOTHETICAL
-    if head.pos_ == "ADP" and head.lower_ == "for" and head.head.lemma_.lower() in {
-        "need", "call", "demand", "push", "appeal", "plea", "pressure"
-    }:
+    if (
+        head.pos_ == "ADP"
+        and head.lower_ == "for"
+        and head.head.lemma_.lower()
+        in {"need", "call", "demand", "push", "appeal", "plea", "pressure"}
+    ):
         return Modality.REQUESTED
     trigger = lexicon.verbs.get(lemma) if head.pos_ in {"VERB", "AUX"} else None
     if trigger is not None and trigger.is_neg_raising and is_negated(head):
@@ -226,16 +339,21 @@ def modality_of(token: Token, lexicon: Lexicon, *, is_irrealis_default: bool = F
         gov = _governor_modality(head, cur, lexicon)
         if gov is not None:
             return gov
-        if is_irrealis_default and head.lemma_.lower() in lexicon.realis_verbs and head.pos_ in {
-            "VERB", "AUX"
-        }:
+        if (
+            is_irrealis_default
+            and head.lemma_.lower() in lexicon.realis_verbs
+            and head.pos_ in {"VERB", "AUX"}
+        ):
             return modality_of(head, lexicon)
         cur = head
     weak = weak_modality(token)
     if weak is not None:
         return weak
     if is_irrealis_default:
-        if token.dep_ in {"nsubj", "nsubjpass"} and token.head.lemma_.lower() in lexicon.realis_verbs:
+        if (
+            token.dep_ in {"nsubj", "nsubjpass"}
+            and token.head.lemma_.lower() in lexicon.realis_verbs
+        ):
             return modality_of(token.head, lexicon)
         return Modality.HYPOTHETICAL
     return Modality.ASSERTED

@@ -22,8 +22,16 @@ if TYPE_CHECKING:
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 CUT_DEPS = {"relcl", "advcl", "parataxis", "punct", "cc", "mark"}
 PRONOUN_SUBJECTS = {"it", "which", "who", "that", "this", "they", "he", "she", "we", "i", "you"}
-RULE_BASE = {"svo": 0.82, "sv-prep": 0.74, "copula": 0.68, "svc": 0.62, "passive-acl": 0.64,
-             "appos": 0.58, "title": 0.6, "sv": 0.45}
+RULE_BASE = {
+    "svo": 0.82,
+    "sv-prep": 0.74,
+    "copula": 0.68,
+    "svc": 0.62,
+    "passive-acl": 0.64,
+    "appos": 0.58,
+    "title": 0.6,
+    "sv": 0.45,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +67,19 @@ def _arg_tokens(head: Token, *, drop: set[int] | None = None) -> tuple[Token, ..
     return tuple(out)
 
 
-def _argument(tokens: tuple[Token, ...], head: Token, token_entity: dict[int, str],
-              role: str | None = None) -> Argument:
+def _argument(
+    tokens: tuple[Token, ...], head: Token, token_entity: dict[int, str], role: str | None = None
+) -> Argument:
     doc = head.doc
     start = tokens[0].idx
     end = tokens[-1].idx + len(tokens[-1].text)
-    return Argument(text=doc.text[start:end], start=start, end=end,
-                    entity_key=token_entity.get(head.i), role=role)
+    return Argument(
+        text=doc.text[start:end],
+        start=start,
+        end=end,
+        entity_key=token_entity.get(head.i),
+        role=role,
+    )
 
 
 def _conj_heads(token: Token) -> list[Token]:
@@ -113,31 +127,50 @@ class _Clause:
 
     def run(self) -> list[Relation]:
         for token in self.sent:
-            if token.pos_ == "VERB" or (token.pos_ == "AUX" and token.lemma_ == "be" and
-                                        token.dep_ in {"ROOT", "ccomp", "conj", "advcl", "relcl"}):
-                if token.dep_ == "xcomp" and any(
-                    c.dep_ == "aux" and c.lower_ == "to" for c in token.children
-                ) and token.head.pos_ in {"VERB", "AUX"} and not any(
-                    c.dep_ in {"dobj"} for c in token.head.children
+            if token.pos_ == "VERB" or (
+                token.pos_ == "AUX"
+                and token.lemma_ == "be"
+                and token.dep_ in {"ROOT", "ccomp", "conj", "advcl", "relcl"}
+            ):
+                if (
+                    token.dep_ == "xcomp"
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+                    and token.head.pos_ in {"VERB", "AUX"}
+                    and not any(c.dep_ in {"dobj"} for c in token.head.children)
                 ):
                     continue  # folded into the governing verb's relation
                 if token.dep_ == "acl" and token.tag_ == "VBN":
                     self._passive_acl(token)
                     continue
-                if token.dep_ in {"amod", "pcomp"} and token.tag_ in {"VBN", "VBG"} and not any(
-                    c.dep_ in SUBJ for c in token.children
+                if (
+                    token.dep_ == "amod"
+                    and token.tag_ in {"VBN", "VBG"}
+                    and not any(c.dep_ in SUBJ for c in token.children)
                 ):
-                    if token.dep_ == "amod":
-                        continue
+                    continue
                 self._verb(token)
         for token in self.sent:
-            if token.dep_ == "appos" and token.head.i in self.te and token.pos_ in {"NOUN", "PROPN"}:
+            if (
+                token.dep_ == "appos"
+                and token.head.i in self.te
+                and token.pos_ in {"NOUN", "PROPN"}
+            ):
                 self._appos(token)
         return self.out
 
-    def _emit(self, *, rule: str, subject: _Arg, rel_words: list[Token], lemma: str,
-              obj: _Arg | None, extra: list[_Arg], modality: Modality, inherited: bool,
-              object_text: str | None = None) -> None:
+    def _emit(
+        self,
+        *,
+        rule: str,
+        subject: _Arg,
+        rel_words: list[Token],
+        lemma: str,
+        obj: _Arg | None,
+        extra: list[_Arg],
+        modality: Modality,
+        inherited: bool,
+        object_text: str | None = None,
+    ) -> None:
         subj_arg = _argument(subject.tokens, subject.head, self.te, "subject")
         obj_arg = _argument(obj.tokens, obj.head, self.te, "object") if obj else None
         extras = tuple(_argument(e.tokens, e.head, self.te) for e in extra if e.tokens)
@@ -181,9 +214,30 @@ class _Clause:
         if subject is None:
             return
         rel_words = _relation_words(verb)
-        lemma_words = [t.lower_ if t.dep_ in {"neg", "aux"} and t.lower_ not in {
-            "is", "are", "was", "were", "has", "have", "had", "do", "does", "did", "be", "been",
-            "being", "am"} else None for t in rel_words if t is not verb and t.dep_ != "prt"]
+        lemma_words = [
+            t.lower_
+            if t.dep_ in {"neg", "aux"}
+            and t.lower_
+            not in {
+                "is",
+                "are",
+                "was",
+                "were",
+                "has",
+                "have",
+                "had",
+                "do",
+                "does",
+                "did",
+                "be",
+                "been",
+                "being",
+                "am",
+            }
+            else None
+            for t in rel_words
+            if t is not verb and t.dep_ != "prt"
+        ]
         lemma_parts = [w for w in lemma_words if w]
         lemma_parts = ["not" if w == "n't" else w for w in lemma_parts]
         lemma_parts.append(verb.lemma_.lower())
@@ -191,8 +245,11 @@ class _Clause:
         main = verb
         # fold xcomp chains: "is set to meet with"
         for child in verb.children:
-            if child.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children) \
-                    and not any(c.dep_ == "dobj" for c in verb.children):
+            if (
+                child.dep_ == "xcomp"
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+                and not any(c.dep_ == "dobj" for c in verb.children)
+            ):
                 to = [c for c in child.children if c.dep_ == "aux" and c.lower_ == "to"]
                 rel_words = rel_words + to + [child]
                 lemma_parts += ["to", child.lemma_.lower()]
@@ -210,9 +267,7 @@ class _Clause:
         acomp = [c for c in main.children if c.dep_ == "acomp"]
         comps = [c for c in main.children if c.dep_ in {"ccomp"}]
         extra_preps = list(preps)
-        rule_prefix: list[Token] = []
         if not objects and acomp:
-            rule_prefix = [acomp[0]]
             acomp_preps = [c for c in acomp[0].children if c.dep_ == "prep"]
             if acomp_preps:
                 prep = acomp_preps[0]
@@ -235,10 +290,16 @@ class _Clause:
                     objects.append(("svc", child, []))
         if not objects:
             if verb.pos_ == "VERB":
-                self._emit(rule="sv", subject=_Arg(subj_tokens, subject), rel_words=rel_words,
-                           lemma=" ".join(lemma_parts), obj=None,
-                           extra=[self._extra(p) for p in extra_preps],
-                           modality=modality, inherited=inherited)
+                self._emit(
+                    rule="sv",
+                    subject=_Arg(subj_tokens, subject),
+                    rel_words=rel_words,
+                    lemma=" ".join(lemma_parts),
+                    obj=None,
+                    extra=[self._extra(p) for p in extra_preps],
+                    modality=modality,
+                    inherited=inherited,
+                )
             return
         for rule, obj_head, glue in objects:
             words = sorted(rel_words + glue, key=lambda t: t.i) if glue else rel_words
@@ -246,24 +307,46 @@ class _Clause:
             if rule == "copula" and not glue and obj_head.dep_ == "acomp":
                 words = rel_words
             extra = [self._extra(p) for p in extra_preps if p not in glue]
-            extra += [self._extra(c) for c in main.children
-                      if c.dep_ in {"npadvmod"} and c.ent_type_ == "DATE"]
-            extra += [self._extra(c) for c in main.children
-                      if c.dep_ == "xcomp" and rule != "svc" and c not in rel_words]
+            extra += [
+                self._extra(c)
+                for c in main.children
+                if c.dep_ in {"npadvmod"} and c.ent_type_ == "DATE"
+            ]
+            extra += [
+                self._extra(c)
+                for c in main.children
+                if c.dep_ == "xcomp" and rule != "svc" and c not in rel_words
+            ]
             if rule == "svc":
-                obj_tokens = tuple(t for t in obj_head.subtree if not t.is_punct or t.i < obj_head.right_edge.i)
+                obj_tokens = tuple(
+                    t for t in obj_head.subtree if not t.is_punct or t.i < obj_head.right_edge.i
+                )
                 obj_tokens = _trim(obj_tokens)
-                self._emit(rule=rule, subject=_Arg(subj_tokens, subject), rel_words=words,
-                           lemma=lemma, obj=_Arg(obj_tokens, obj_head), extra=extra,
-                           modality=modality, inherited=inherited)
+                self._emit(
+                    rule=rule,
+                    subject=_Arg(subj_tokens, subject),
+                    rel_words=words,
+                    lemma=lemma,
+                    obj=_Arg(obj_tokens, obj_head),
+                    extra=extra,
+                    modality=modality,
+                    inherited=inherited,
+                )
                 continue
             for conj in _conj_heads(obj_head):
                 obj_tokens = _arg_tokens(conj)
                 if not obj_tokens:
                     continue
-                self._emit(rule=rule, subject=_Arg(subj_tokens, subject), rel_words=words,
-                           lemma=lemma, obj=_Arg(obj_tokens, conj), extra=extra,
-                           modality=modality, inherited=inherited)
+                self._emit(
+                    rule=rule,
+                    subject=_Arg(subj_tokens, subject),
+                    rel_words=words,
+                    lemma=lemma,
+                    obj=_Arg(obj_tokens, conj),
+                    extra=extra,
+                    modality=modality,
+                    inherited=inherited,
+                )
 
     def _extra(self, token: Token) -> _Arg:
         toks = _trim(tuple(token.subtree))
@@ -271,7 +354,9 @@ class _Clause:
 
     def _passive_acl(self, verb: Token) -> None:
         noun = verb.head
-        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        agents = [
+            g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+        ]
         by = [c for c in verb.children if c.dep_ == "agent"]
         if not agents:
             return
@@ -281,9 +366,16 @@ class _Clause:
         rel_words = [verb, by[0]]
         lemma = f"{verb.lemma_.lower()} by"
         for agent in _conj_heads(agents[0]):
-            self._emit(rule="passive-acl", subject=_Arg(subj_tokens, noun), rel_words=rel_words,
-                       lemma=lemma, obj=_Arg(_arg_tokens(agent), agent), extra=[],
-                       modality=modality_of(verb, self.lexicon), inherited=False)
+            self._emit(
+                rule="passive-acl",
+                subject=_Arg(subj_tokens, noun),
+                rel_words=rel_words,
+                lemma=lemma,
+                obj=_Arg(_arg_tokens(agent), agent),
+                extra=[],
+                modality=modality_of(verb, self.lexicon),
+                inherited=False,
+            )
 
     def _appos(self, appos: Token) -> None:
         head = appos.head
@@ -291,8 +383,16 @@ class _Clause:
         obj = _arg_tokens(appos)
         if not subj or not obj:
             return
-        self._emit(rule="appos", subject=_Arg(subj, head), rel_words=[appos], lemma="be",
-                   obj=_Arg(obj, appos), extra=[], modality=Modality.ASSERTED, inherited=False)
+        self._emit(
+            rule="appos",
+            subject=_Arg(subj, head),
+            rel_words=[appos],
+            lemma="be",
+            obj=_Arg(obj, appos),
+            extra=[],
+            modality=Modality.ASSERTED,
+            inherited=False,
+        )
         self.out[-1] = _with_relation(self.out[-1], "is")
 
 
@@ -312,7 +412,11 @@ def _trim(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def extract_relations(
-    sent: Span, sentence_index: int, *, token_entity: dict[int, str], lexicon: Lexicon,
+    sent: Span,
+    sentence_index: int,
+    *,
+    token_entity: dict[int, str],
+    lexicon: Lexicon,
     titles: list[tuple[Argument, str]] | None = None,
 ) -> list[Relation]:
     """Open relations of one parsed sentence.
