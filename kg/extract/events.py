@@ -710,6 +710,8 @@ class _SentenceEvents:
         token = d.token
         head = token.head
         if token.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
+            if is_negated(head):
+                return  # "did not attend the meeting": no part in it
             subject = _clause_subject(head, through={"xcomp", "conj", "advcl"})
             role = "participant" if d.event_class in SYMMETRIC else "agent"
             for key in _agent_key(subject, self.te):

@@ -133,6 +133,7 @@ GOVERNORS: dict[str, Modality] = {
     "talk": Modality.HYPOTHETICAL,
 }
 WARN_LEMMAS = {"warn", "warning", "caution"}
+NOMINAL_DEPS = {"dobj", "pobj", "prep", "nsubjpass", "attr", "dative"}
 ADJUNCT_PREPS = {
     "after",
     "before",
@@ -282,6 +283,8 @@ def _governor_modality(head: Token, child: Token, lexicon: Lexicon) -> Modality 
         return gov
     local = local_modality(head)
     if local is not None and child.dep_ in {"xcomp", "ccomp", "dobj", "pcomp"}:
+        if local is Modality.NEGATED and child.dep_ == "dobj":
+            return None
         return local
     return None
 
@@ -305,7 +308,14 @@ def modality_of(token: Token, lexicon: Lexicon, *, is_irrealis_default: bool = F
     if local is not None:
         return local
     cur = token
+    came_from = token.dep_
     for _ in range(10):
+        if cur is not token and cur.pos_ in {"VERB", "AUX"}:
+            own = local_modality(cur)  # "would focus on opening corridors": the modal's scope
+            nominal = came_from in NOMINAL_DEPS
+            if own is not None and not (own is Modality.NEGATED and nominal):
+                return own  # ...but "has not agreed to the proposal" does not negate the proposal
+        came_from = cur.dep_
         if cur.dep_ in STOP_DEPS and cur is not token:
             break
         head = cur.head
