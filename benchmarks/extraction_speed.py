@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.models import Report
 from kg.pipeline import Extractor
-from kg.rdf import build_dataset, dataset_quads
+from kg.rdf import build_quads
 from kg.settings import DEFAULT_MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,7 @@ def main() -> None:
             zip(texts, extractor.nlp.pipe(texts, batch_size=64), strict=True)
         ):
             extraction = extractor.extract_doc(Report(id=f"t{n}", text=text), doc)
-            quads += len(dataset_quads(build_dataset(extraction, base_iri=BASE, now=now)))
+            quads += len(build_quads(extraction, base_iri=BASE, now=now))
         full.append(time.perf_counter() - t0)
         del docs
     words = sum(len(t.split()) for t in texts)

@@ -20,7 +20,7 @@ from kg.extract.relations import extract_relations
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.models import Argument, Extraction, Report, Sentence
 from kg.nlp import load_pipeline, model_label
-from kg.rdf import build_dataset, dataset_quads
+from kg.rdf import build_quads
 from kg.resolve import entity_from_entry, resolve_mentions
 from kg.store.base import Quad, Store
 
@@ -318,7 +318,7 @@ def ingest_report(
         n = int(counts[0]["n"].value) if counts and "n" in counts[0] else 0
         return IngestResult(report.id, n, 0, 0, 0, unchanged=True)
     extraction = extractor.extract(report)
-    quads = dataset_quads(build_dataset(extraction, base_iri=base_iri, now=now))
+    quads = build_quads(extraction, base_iri=base_iri, now=now)
     remove = _report_graphs(store, base_iri, report.id)
     store.replace_graphs(remove=remove, quads=quads)
     return IngestResult(

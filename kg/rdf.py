@@ -1,6 +1,6 @@
 """Models -> RDF (pure): one named graph per sentence, plus per-report entity and provenance graphs.
 
-Graphs of report ``D`` (all IRIs deterministic):
+Graphs of report ``D`` (all IRIs deterministic, no blank nodes):
 - ``graph/D-s<n>``: the events, open-relation statements, direct relation edges and mention
   phrases read from sentence ``n``;
 - ``graph/D-entities``: the entities the report mentions (labels, aliases, types, Wikidata links,
@@ -9,23 +9,65 @@ Graphs of report ``D`` (all IRIs deterministic):
   its sentences (``nif:Sentence`` with offsets), the run (``prov:Activity``) and, for each
   sentence graph, ``prov:wasDerivedFrom`` its sentence and ``ck:confidence``.
 Keeping every graph per report makes re-ingesting and deleting a report exact.
+
+Quads are built directly as N-Triples term strings (the store's input), which is several times
+faster than going through an rdflib store; :func:`build_dataset` gives the same quads as an
+rdflib ``Dataset`` for validation and serialisation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from kg import ids
 from kg.models import Entity, Event, Extraction, Relation
-from kg.ontology import CK, ITSRDF, NIF, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.store.base import Quad
 
 EXTRACTOR_NAME = "conflict-kg"
+CK = "https://w3id.org/conflict-kg/ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
+SCHEMA = "https://schema.org/"
+A = f"<{RDF}type>"
+
+
+def iri(value: str) -> str:
+    """An IRI as an N-Triples term.
+
+    >>> iri("https://example.org/x")
+    '<https://example.org/x>'
+    """
+    return f"<{value}>"
+
+
+def literal(value: str, datatype: str | None = None) -> str:
+    """A literal as an N-Triples term (escaped; plain strings carry no datatype).
+
+    >>> literal('say "hi"\\n')
+    '"say \\\\"hi\\\\"\\\\n"'
+    >>> literal("3", XSD + "integer")
+    '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
+
+
+def _dec(value: float) -> str:
+    return literal(f"{round(value, 3):.3f}".rstrip("0").rstrip(".") or "0", XSD + "decimal")
+
+
+def _int(value: int) -> str:
+    return literal(str(value), XSD + "nonNegativeInteger")
 
 
 def report_graph_iris(base: str, doc_id: str, sentence_count: int) -> list[str]:
@@ -38,240 +80,222 @@ def report_graph_iris(base: str, doc_id: str, sentence_count: int) -> list[str]:
     return graphs
 
 
-def _dec(value: float) -> Literal:
-    return Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal)
-
-
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.nonNegativeInteger)
-
-
 class _Builder:
     def __init__(self, extraction: Extraction, base: str, now: dt.datetime) -> None:
         self.x = extraction
         self.base = base
         self.now = now
         self.doc_id = extraction.report.id
-        self.ds = Dataset()
-        self.doc = URIRef(ids.mint_doc_iri(base, self.doc_id))
-        self.prov = self.ds.graph(URIRef(ids.doc_graph_iri(base, self.doc_id, "provenance")))
-        self.ents = self.ds.graph(URIRef(ids.doc_graph_iri(base, self.doc_id, "entities")))
+        self.out: set[Quad] = set()
+        self.doc = iri(ids.mint_doc_iri(base, self.doc_id))
+        self.prov = ids.doc_graph_iri(base, self.doc_id, "provenance")
+        self.ents = ids.doc_graph_iri(base, self.doc_id, "entities")
         digest = extraction.run_digest or "0" * 12
-        self.run = URIRef(ids.mint_run_iri(base, self.doc_id, digest))
+        self.run = iri(ids.mint_run_iri(base, self.doc_id, digest))
+        self.used_graphs: set[int] = set()
 
-    def ent(self, key: str) -> URIRef:
-        return URIRef(ids.mint_entity_iri(self.base, key))
+    def add(self, graph: str, s: str, p: str, o: str) -> None:
+        self.out.add(Quad(s, p, o, graph))
 
-    def event_iri(self, sentence: int, number: int) -> URIRef:
-        return URIRef(ids.mint_event_iri(self.base, self.doc_id, sentence, number))
+    def ent(self, key: str) -> str:
+        return iri(ids.mint_entity_iri(self.base, key))
 
-    def phrase(
-        self, graph: Graph, start: int, end: int, ident: URIRef | None, kind: str | None = None
-    ) -> URIRef:
-        iri = URIRef(ids.mint_sentence_iri(self.base, self.doc_id, start, end))
-        graph.add((iri, RDF.type, NIF.Phrase))
-        graph.add((iri, NIF.beginIndex, _int(start)))
-        graph.add((iri, NIF.endIndex, _int(end)))
-        graph.add((iri, NIF.anchorOf, Literal(self.x.report.text[start:end])))
-        graph.add((iri, NIF.referenceContext, self.doc))
-        if ident is not None:
-            graph.add((iri, ITSRDF.taIdentRef, ident))
+    def event_iri(self, sentence: int, number: int) -> str:
+        return iri(ids.mint_event_iri(self.base, self.doc_id, sentence, number))
+
+    def sentence_graph(self, index: int) -> str:
+        self.used_graphs.add(index)
+        return ids.sentence_graph_iri(self.base, self.doc_id, index)
+
+    def phrase(self, graph: str, start: int, end: int, ident: str, kind: str | None = None) -> str:
+        node = iri(ids.mint_sentence_iri(self.base, self.doc_id, start, end))
+        self.add(graph, node, A, iri(NIF + "Phrase"))
+        self.add(graph, node, iri(NIF + "beginIndex"), _int(start))
+        self.add(graph, node, iri(NIF + "endIndex"), _int(end))
+        self.add(graph, node, iri(NIF + "anchorOf"), literal(self.x.report.text[start:end]))
+        self.add(graph, node, iri(NIF + "referenceContext"), self.doc)
+        self.add(graph, node, iri(ITSRDF + "taIdentRef"), ident)
         if kind:
-            graph.add((iri, CK.mentionType, Literal(kind)))
-        return iri
+            self.add(graph, node, iri(CK + "mentionType"), literal(kind))
+        return node
 
-    def build(self) -> Dataset:
+    def build(self) -> list[Quad]:
         self._provenance()
         self._entities()
-        per_sentence: dict[int, list[float]] = {}
+        scores: dict[int, list[float]] = {}
         for mention in self.x.mentions:
-            g = self._sentence_graph(mention.sentence_index)
-            phrase = self.phrase(
-                g, mention.start, mention.end, self.ent(mention.entity_key), mention.kind
-            )
-            g.add((self.ent(mention.entity_key), CK.mentionedIn, phrase))
+            g = self.sentence_graph(mention.sentence_index)
+            entity = self.ent(mention.entity_key)
+            phrase = self.phrase(g, mention.start, mention.end, entity, mention.kind)
+            self.add(g, entity, iri(CK + "mentionedIn"), phrase)
         for event in self.x.events:
             self._event(event)
-            per_sentence.setdefault(event.sentence_index, []).append(event.confidence)
+            scores.setdefault(event.sentence_index, []).append(event.confidence)
         numbers: dict[int, int] = {}
         for relation in self.x.relations:
             numbers[relation.sentence_index] = numbers.get(relation.sentence_index, 0) + 1
             self._relation(relation, numbers[relation.sentence_index])
-            per_sentence.setdefault(relation.sentence_index, []).append(relation.confidence)
+            scores.setdefault(relation.sentence_index, []).append(relation.confidence)
         for sentence in self.x.sentences:
-            graph_iri = URIRef(ids.sentence_graph_iri(self.base, self.doc_id, sentence.index))
-            if len(self.ds.graph(graph_iri)) == 0:
-                self.ds.remove_graph(self.ds.graph(graph_iri))
+            if sentence.index not in self.used_graphs:
                 continue
-            scores = per_sentence.get(sentence.index) or [0.5]
-            sent_iri = URIRef(
-                ids.mint_sentence_iri(self.base, self.doc_id, sentence.start, sentence.end)
-            )
-            self.prov.add((graph_iri, RDF.type, PROV.Entity))
-            self.prov.add((graph_iri, PROV.wasDerivedFrom, sent_iri))
-            self.prov.add((graph_iri, PROV.wasGeneratedBy, self.run))
-            self.prov.add((graph_iri, CK.confidence, _dec(sum(scores) / len(scores))))
-        return self.ds
-
-    def _sentence_graph(self, index: int) -> Graph:
-        return self.ds.graph(URIRef(ids.sentence_graph_iri(self.base, self.doc_id, index)))
+            graph = iri(ids.sentence_graph_iri(self.base, self.doc_id, sentence.index))
+            sent = iri(ids.mint_sentence_iri(self.base, self.doc_id, sentence.start, sentence.end))
+            values = scores.get(sentence.index) or [0.5]
+            self.add(self.prov, graph, A, iri(PROV + "Entity"))
+            self.add(self.prov, graph, iri(PROV + "wasDerivedFrom"), sent)
+            self.add(self.prov, graph, iri(PROV + "wasGeneratedBy"), self.run)
+            self.add(self.prov, graph, iri(CK + "confidence"), _dec(sum(values) / len(values)))
+        return sorted(self.out, key=lambda q: (q.graph or "", q.subject, q.predicate, q.object))
 
     def _provenance(self) -> None:
-        report = self.x.report
-        g = self.prov
-        g.add((self.doc, RDF.type, SCHEMA.NewsArticle))
-        g.add((self.doc, RDF.type, NIF.Context))
-        g.add((self.doc, NIF.isString, Literal(report.text)))
-        g.add((self.doc, NIF.beginIndex, _int(0)))
-        g.add((self.doc, NIF.endIndex, _int(len(report.text))))
-        g.add((self.doc, SCHEMA.identifier, Literal(report.id)))
+        report, g, doc = self.x.report, self.prov, self.doc
+        self.add(g, doc, A, iri(SCHEMA + "NewsArticle"))
+        self.add(g, doc, A, iri(NIF + "Context"))
+        self.add(g, doc, iri(NIF + "isString"), literal(report.text))
+        self.add(g, doc, iri(NIF + "beginIndex"), _int(0))
+        self.add(g, doc, iri(NIF + "endIndex"), _int(len(report.text)))
+        self.add(g, doc, iri(SCHEMA + "identifier"), literal(report.id))
         if report.title:
-            g.add((self.doc, SCHEMA.headline, Literal(report.title)))
+            self.add(g, doc, iri(SCHEMA + "headline"), literal(report.title))
         if report.published:
-            g.add(
-                (
-                    self.doc,
-                    SCHEMA.datePublished,
-                    Literal(report.published.isoformat(), datatype=XSD.date),
-                )
+            self.add(
+                g,
+                doc,
+                iri(SCHEMA + "datePublished"),
+                literal(report.published.isoformat(), XSD + "date"),
             )
         if report.url:
-            g.add(
-                (
-                    self.doc,
-                    SCHEMA.url,
-                    URIRef(report.url) if "://" in report.url else Literal(report.url),
-                )
+            url = (
+                iri(report.url)
+                if "://" in report.url and " " not in report.url
+                else (literal(report.url))
             )
+            self.add(g, doc, iri(SCHEMA + "url"), url)
         for sentence in self.x.sentences:
-            s = URIRef(ids.mint_sentence_iri(self.base, self.doc_id, sentence.start, sentence.end))
-            g.add((s, RDF.type, NIF.Sentence))
-            g.add((s, NIF.beginIndex, _int(sentence.start)))
-            g.add((s, NIF.endIndex, _int(sentence.end)))
-            g.add((s, NIF.anchorOf, Literal(sentence.text)))
-            g.add((s, NIF.referenceContext, self.doc))
-            g.add((s, CK.sentenceIndex, Literal(sentence.index, datatype=XSD.integer)))
-        agent = URIRef(f"{self.base}agent/{EXTRACTOR_NAME}-{self.x.extractor_version}")
-        g.add((self.run, RDF.type, PROV.Activity))
-        g.add((self.run, PROV.startedAtTime, Literal(self.now.isoformat(), datatype=XSD.dateTime)))
-        g.add((self.run, PROV.used, self.doc))
-        g.add((self.run, PROV.wasAssociatedWith, agent))
-        g.add((self.run, CK.contentDigest, Literal(self.x.run_digest)))
-        g.add((agent, RDF.type, PROV.SoftwareAgent))
-        g.add((agent, RDFS.label, Literal(f"{EXTRACTOR_NAME} {self.x.extractor_version}")))
-        g.add((agent, SCHEMA.softwareVersion, Literal(self.x.extractor_version)))
+            s = iri(ids.mint_sentence_iri(self.base, self.doc_id, sentence.start, sentence.end))
+            self.add(g, s, A, iri(NIF + "Sentence"))
+            self.add(g, s, iri(NIF + "beginIndex"), _int(sentence.start))
+            self.add(g, s, iri(NIF + "endIndex"), _int(sentence.end))
+            self.add(g, s, iri(NIF + "anchorOf"), literal(sentence.text))
+            self.add(g, s, iri(NIF + "referenceContext"), doc)
+            self.add(g, s, iri(CK + "sentenceIndex"), literal(str(sentence.index), XSD + "integer"))
+        agent = iri(f"{self.base}agent/{EXTRACTOR_NAME}-{self.x.extractor_version}")
+        self.add(g, self.run, A, iri(PROV + "Activity"))
+        self.add(
+            g,
+            self.run,
+            iri(PROV + "startedAtTime"),
+            literal(self.now.isoformat(), XSD + "dateTime"),
+        )
+        self.add(g, self.run, iri(PROV + "used"), doc)
+        self.add(g, self.run, iri(PROV + "wasAssociatedWith"), agent)
+        self.add(g, self.run, iri(CK + "contentDigest"), literal(self.x.run_digest))
+        self.add(g, agent, A, iri(PROV + "SoftwareAgent"))
+        self.add(
+            g, agent, iri(RDFS + "label"), literal(f"{EXTRACTOR_NAME} {self.x.extractor_version}")
+        )
+        self.add(g, agent, iri(SCHEMA + "softwareVersion"), literal(self.x.extractor_version))
         if self.x.model:
-            g.add((agent, CK.spacyModel, Literal(self.x.model)))
-        ents_iri = URIRef(ids.doc_graph_iri(self.base, self.doc_id, "entities"))
-        g.add((ents_iri, RDF.type, PROV.Entity))
-        g.add((ents_iri, PROV.wasDerivedFrom, self.doc))
-        g.add((ents_iri, PROV.wasGeneratedBy, self.run))
+            self.add(g, agent, iri(CK + "spacyModel"), literal(self.x.model))
+        ents = iri(self.ents)
+        self.add(g, ents, A, iri(PROV + "Entity"))
+        self.add(g, ents, iri(PROV + "wasDerivedFrom"), doc)
+        self.add(g, ents, iri(PROV + "wasGeneratedBy"), self.run)
 
     def _entities(self) -> None:
-        g = self.ents
         for entity in self.x.entities:
-            self._entity(g, entity)
-        seen: set[str] = set()
+            self._entity(entity)
         for relation in self.x.relations:
-            prop = ids.mint_relation_iri(self.base, relation.lemma)
-            if prop in seen:
-                continue
-            seen.add(prop)
-            p = URIRef(prop)
-            g.add((p, RDF.type, OWL.ObjectProperty))
-            g.add((p, RDF.type, CK.OpenRelation))
-            g.add((p, RDFS.label, Literal(relation.lemma)))
-            g.add((p, RDFS.subPropertyOf, CK.relatedTo))
+            prop = iri(ids.mint_relation_iri(self.base, relation.lemma))
+            self.add(self.ents, prop, A, iri(OWL + "ObjectProperty"))
+            self.add(self.ents, prop, A, iri(CK + "OpenRelation"))
+            self.add(self.ents, prop, iri(RDFS + "label"), literal(relation.lemma))
+            self.add(self.ents, prop, iri(RDFS + "subPropertyOf"), iri(CK + "relatedTo"))
 
-    def _entity(self, g: Graph, entity: Entity) -> None:
-        iri = self.ent(entity.key)
+    def _entity(self, entity: Entity) -> None:
+        g, node = self.ents, self.ent(entity.key)
         for cls in entity.types:
-            g.add((iri, RDF.type, CK[cls]))
-        g.add((iri, RDFS.label, Literal(entity.label)))
+            self.add(g, node, A, iri(CK + cls))
+        self.add(g, node, iri(RDFS + "label"), literal(entity.label))
         for alias in entity.aliases:
-            g.add((iri, SKOS.altLabel, Literal(alias)))
+            self.add(g, node, iri(SKOS + "altLabel"), literal(alias))
         for same in entity.same_as:
-            g.add((iri, OWL.sameAs, URIRef(same)))
+            self.add(g, node, iri(OWL + "sameAs"), iri(same))
         for title in entity.role_titles:
-            g.add((iri, CK.roleTitle, Literal(title)))
+            self.add(g, node, iri(CK + "roleTitle"), literal(title))
         if entity.country and entity.country != entity.key:
-            g.add((iri, CK.country, self.ent(entity.country)))
+            self.add(g, node, iri(CK + "country"), self.ent(entity.country))
         if entity.member_of:
-            g.add((iri, CK.memberOf, self.ent(entity.member_of)))
+            self.add(g, node, iri(CK + "memberOf"), self.ent(entity.member_of))
         if entity.cameo_code:
-            g.add((iri, CK.cameoActorCode, Literal(entity.cameo_code)))
+            self.add(g, node, iri(CK + "cameoActorCode"), literal(entity.cameo_code))
 
     def _event(self, event: Event) -> None:
-        g = self._sentence_graph(event.sentence_index)
-        iri = self.event_iri(event.sentence_index, event.number)
-        g.add((iri, RDF.type, CK[event.event_class]))
-        for role, key in event.roles:
-            g.add((iri, CK[role], self.ent(key)))
-        g.add((iri, CK.modality, CK[event.modality.value]))
-        g.add((iri, CK.confidence, _dec(event.confidence)))
-        g.add((iri, CK.trigger, Literal(event.trigger)))
-        if event.cameo:
-            g.add((iri, CK.cameoCode, Literal(event.cameo)))
-        if event.plover:
-            g.add((iri, CK.ploverType, Literal(event.plover)))
-        if event.start_date:
-            g.add((iri, CK.startDate, Literal(event.start_date, datatype=XSD.date)))
-        if event.end_date:
-            g.add((iri, CK.endDate, Literal(event.end_date, datatype=XSD.date)))
-        if event.time_precision:
-            g.add((iri, CK.timePrecision, Literal(event.time_precision)))
+        g = self.sentence_graph(event.sentence_index)
+        node = self.event_iri(event.sentence_index, event.number)
         s = event.sentence_index
+        self.add(g, node, A, iri(CK + event.event_class))
+        for role, key in event.roles:
+            self.add(g, node, iri(CK + role), self.ent(key))
+        self.add(g, node, iri(CK + "modality"), iri(CK + event.modality.value))
+        self.add(g, node, iri(CK + "confidence"), _dec(event.confidence))
+        self.add(g, node, iri(CK + "trigger"), literal(event.trigger))
+        if event.cameo:
+            self.add(g, node, iri(CK + "cameoCode"), literal(event.cameo))
+        if event.plover:
+            self.add(g, node, iri(CK + "ploverType"), literal(event.plover))
+        if event.start_date:
+            self.add(g, node, iri(CK + "startDate"), literal(event.start_date, XSD + "date"))
+        if event.end_date:
+            self.add(g, node, iri(CK + "endDate"), literal(event.end_date, XSD + "date"))
+        if event.time_precision:
+            self.add(g, node, iri(CK + "timePrecision"), literal(event.time_precision))
         if event.about is not None:
-            g.add((iri, CK.about, self.event_iri(s, event.about)))
+            self.add(g, node, iri(CK + "about"), self.event_iri(s, event.about))
         for number in event.provisions:
-            g.add((iri, CK.hasProvision, self.event_iri(s, number)))
+            self.add(g, node, iri(CK + "hasProvision"), self.event_iri(s, number))
         if event.in_exchange_for is not None:
-            g.add((iri, CK.inExchangeFor, self.event_iri(s, event.in_exchange_for)))
+            self.add(g, node, iri(CK + "inExchangeFor"), self.event_iri(s, event.in_exchange_for))
         if event.part_of is not None:
-            g.add((iri, CK.partOf, self.event_iri(s, event.part_of)))
+            self.add(g, node, iri(CK + "partOf"), self.event_iri(s, event.part_of))
         if event.coreferent_with is not None:
-            g.add((iri, CK.coreferentWith, self.event_iri(*event.coreferent_with)))
-        phrase = self.phrase(g, event.start, event.end, iri)
-        g.add((iri, CK.mentionedIn, phrase))
+            self.add(g, node, iri(CK + "coreferentWith"), self.event_iri(*event.coreferent_with))
+        self.add(g, node, iri(CK + "mentionedIn"), self.phrase(g, event.start, event.end, node))
 
     def _relation(self, relation: Relation, number: int) -> None:
-        g = self._sentence_graph(relation.sentence_index)
-        iri = URIRef(
-            ids.mint_statement_iri(self.base, self.doc_id, relation.sentence_index, number)
-        )
-        prop = URIRef(ids.mint_relation_iri(self.base, relation.lemma))
-        subj: Node = (
-            self.ent(relation.subject.entity_key)
-            if relation.subject.entity_key
-            else Literal(relation.subject.text)
-        )
-        obj: Node | None = None
+        g = self.sentence_graph(relation.sentence_index)
+        node = iri(ids.mint_statement_iri(self.base, self.doc_id, relation.sentence_index, number))
+        prop = iri(ids.mint_relation_iri(self.base, relation.lemma))
+        subj_key = relation.subject.entity_key
+        subj = self.ent(subj_key) if subj_key else literal(relation.subject.text)
+        obj_key = relation.object.entity_key if relation.object else None
+        if relation.object is None:
+            obj = literal("")
+        else:
+            obj = self.ent(obj_key) if obj_key else literal(relation.object.text)
+        self.add(g, node, A, iri(RDF + "Statement"))
+        self.add(g, node, iri(RDF + "subject"), subj)
+        self.add(g, node, iri(RDF + "predicate"), prop)
+        self.add(g, node, iri(RDF + "object"), obj)
+        self.add(g, node, iri(CK + "relationText"), literal(relation.relation))
+        self.add(g, node, iri(CK + "subjectText"), literal(relation.subject.text))
         if relation.object is not None:
-            obj = (
-                self.ent(relation.object.entity_key)
-                if relation.object.entity_key
-                else Literal(relation.object.text)
-            )
-        g.add((iri, RDF.type, RDF.Statement))
-        g.add((iri, RDF.subject, subj))
-        g.add((iri, RDF.predicate, prop))
-        g.add((iri, RDF.object, obj if obj is not None else Literal("")))
-        g.add((iri, CK.relationText, Literal(relation.relation)))
-        g.add((iri, CK.subjectText, Literal(relation.subject.text)))
-        if relation.object is not None:
-            g.add((iri, CK.objectText, Literal(relation.object.text)))
+            self.add(g, node, iri(CK + "objectText"), literal(relation.object.text))
         for arg in relation.extra_args:
-            g.add((iri, CK.extraArgument, Literal(arg.text)))
-        g.add((iri, CK.modality, CK[relation.modality.value]))
-        g.add((iri, CK.confidence, _dec(relation.confidence)))
-        g.add((iri, CK.extractionRule, Literal(relation.rule)))
-        g.add((iri, CK.mentionedIn, self.phrase(g, relation.start, relation.end, iri)))
-        if isinstance(subj, URIRef) and isinstance(obj, URIRef) and subj != obj:
-            g.add((subj, prop, obj))
+            self.add(g, node, iri(CK + "extraArgument"), literal(arg.text))
+        self.add(g, node, iri(CK + "modality"), iri(CK + relation.modality.value))
+        self.add(g, node, iri(CK + "confidence"), _dec(relation.confidence))
+        self.add(g, node, iri(CK + "extractionRule"), literal(relation.rule))
+        self.add(
+            g, node, iri(CK + "mentionedIn"), self.phrase(g, relation.start, relation.end, node)
+        )
+        if subj_key and obj_key and subj_key != obj_key:
+            self.add(g, subj, prop, obj)
 
 
-def build_dataset(extraction: Extraction, *, base_iri: str, now: dt.datetime) -> Dataset:
-    """The RDF of one report's extraction, as an rdflib Dataset of named graphs.
+def build_quads(extraction: Extraction, *, base_iri: str, now: dt.datetime) -> list[Quad]:
+    """The quads of one report's extraction, sorted, as N-Triples terms.
 
     Args:
         extraction: What was read from the report.
@@ -279,48 +303,51 @@ def build_dataset(extraction: Extraction, *, base_iri: str, now: dt.datetime) ->
         now: Time of the run (recorded as ``prov:startedAtTime``).
 
     Returns:
-        The dataset (no triples in its default graph).
+        Every quad of the report's graphs (none in the default graph).
     """
     return _Builder(extraction, base_iri, now).build()
+
+
+def build_dataset(extraction: Extraction, *, base_iri: str, now: dt.datetime) -> Dataset:
+    """The same quads as :func:`build_quads`, as an rdflib Dataset (for validation, export)."""
+    by_graph: dict[str, list[str]] = {}
+    for q in build_quads(extraction, base_iri=base_iri, now=now):
+        by_graph.setdefault(q.graph or "", []).append(f"{q.subject} {q.predicate} {q.object} .\n")
+    ds = Dataset()
+    for graph, lines in by_graph.items():
+        ds.graph(URIRef(graph)).parse(data="".join(lines), format="nt")
+    return ds
 
 
 def term_nt(term: Node) -> str:
     """An rdflib term as an N-Triples term string."""
     if isinstance(term, URIRef):
-        return f"<{term}>"
+        return iri(str(term))
     if isinstance(term, Literal):
-        text = (
-            str(term)
-            .replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
         if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype and str(term.datatype) != str(XSD.string):
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
+            return f"{literal(str(term))}@{term.language}"
+        if term.datatype and str(term.datatype) != XSD + "string":
+            return literal(str(term), str(term.datatype))
+        return literal(str(term))
     raise ValueError(f"blank nodes are not used in conflict-kg graphs: {term!r}")
 
 
 def dataset_quads(ds: Dataset) -> list[Quad]:
-    """The quads of a dataset as store quads (N-Triples terms), sorted."""
-    out: list[Quad] = []
+    """The quads of an rdflib dataset as store quads (N-Triples terms), sorted."""
+    out: set[Quad] = set()
     for s, p, o, g in ds.quads((None, None, None, None)):
-        graph = None if g is None else str(g.identifier if hasattr(g, "identifier") else g)
+        graph = None if g is None else str(getattr(g, "identifier", g))
         if graph is not None and graph.startswith("urn:x-rdflib:default"):
             graph = None
-        out.append(Quad(term_nt(s), term_nt(p), term_nt(o), graph))
-    return sorted(set(out), key=lambda q: (q.graph or "", q.subject, q.predicate, q.object))
+        out.add(Quad(term_nt(s), term_nt(p), term_nt(o), graph))
+    return sorted(out, key=lambda q: (q.graph or "", q.subject, q.predicate, q.object))
 
 
 def emitted_terms(quads: Iterable[Quad]) -> set[str]:
     """Every ``ck:`` IRI used in quads (for the ontology check)."""
-    prefix = str(CK)
     found: set[str] = set()
     for quad in quads:
         for term in (quad.subject, quad.predicate, quad.object):
-            if term.startswith(f"<{prefix}"):
+            if term.startswith(f"<{CK}"):
                 found.add(term[1:-1])
     return found

@@ -113,6 +113,8 @@ def extractor() -> Extractor:
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--update-golden`` rewrites the golden extraction files."""
     parser.addoption(
-        "--update-golden", action="store_true", default=False,
+        "--update-golden",
+        action="store_true",
+        default=False,
         help="rewrite tests/golden/*.expected.json from the current extraction",
     )

@@ -12,7 +12,7 @@ from rdflib import Graph
 from kg.models import Report
 from kg.ontology import load_ontology, load_shapes, ontology_terms
 from kg.pipeline import Extractor
-from kg.rdf import build_dataset, dataset_quads, emitted_terms
+from kg.rdf import build_dataset, build_quads, emitted_terms
 
 BASE = "https://w3id.org/conflict-kg/id/"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -37,10 +37,10 @@ def test_rdf_emits_only_ontology_terms(extractor: Extractor) -> None:
         report = Report(
             id=path.stem, text=path.read_text(encoding="utf-8"), published=dt.date(2024, 6, 1)
         )
-        ds = build_dataset(
+        quads = build_quads(
             extractor.extract(report), base_iri=BASE, now=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
         )
-        unknown = emitted_terms(dataset_quads(ds)) - defined
+        unknown = emitted_terms(quads) - defined
         assert not unknown, f"{path.name}: terms missing from the ontology: {sorted(unknown)}"
 
 

@@ -356,9 +356,8 @@ def _location_keys(
                 key = _entity(conj, token_entity)
                 if key and "Location" in entities[key].types and key not in keys:
                     keys.append(key)
-            if not keys:
-                if pobj.i not in skip:
-                    keys.extend(_location_keys(pobj, token_entity, entities, skip))
+            if not keys and pobj.i not in skip:
+                keys.extend(_location_keys(pobj, token_entity, entities, skip))
     return keys
 
 

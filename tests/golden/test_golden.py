@@ -36,8 +36,10 @@ def _event_line(event: Event) -> str:
     roles: dict[str, list[str]] = {}
     for role, key in event.roles:
         roles.setdefault(role, []).append(key)
-    parts = [f"s{event.sentence_index}-e{event.number} {event.event_class} {event.trigger!r}",
-             event.modality.label]
+    parts = [
+        f"s{event.sentence_index}-e{event.number} {event.event_class} {event.trigger!r}",
+        event.modality.label,
+    ]
     parts += [f"{role}={','.join(keys)}" for role, keys in roles.items()]
     links = {
         "about": event.about,
@@ -45,7 +47,8 @@ def _event_line(event: Event) -> str:
         "inExchangeFor": event.in_exchange_for,
         "partOf": event.part_of,
         "coreferentWith": "s{}-e{}".format(*event.coreferent_with)
-        if event.coreferent_with else None,
+        if event.coreferent_with
+        else None,
         "date": f"{event.start_date}/{event.time_precision}" if event.start_date else None,
         "cameo": event.cameo,
     }
@@ -76,8 +79,10 @@ def summarize(extraction: Extraction) -> dict[str, Any]:
             )
             for e in extraction.entities
         ],
-        "mentions": [f"s{m.sentence_index} {m.text!r} -> {m.entity_key} ({m.kind})"
-                     for m in extraction.mentions],
+        "mentions": [
+            f"s{m.sentence_index} {m.text!r} -> {m.entity_key} ({m.kind})"
+            for m in extraction.mentions
+        ],
         "events": [_event_line(e) for e in extraction.events],
         "relations": [_relation_line(r) for r in extraction.relations],
     }
