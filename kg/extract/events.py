@@ -244,7 +244,16 @@ def _objects(token: Token) -> list[Token]:
     return out
 
 
-def _match_trigger(token: Token, lexicon: Lexicon) -> Trigger | None:
+def _match_trigger(
+    token: Token, lexicon: Lexicon, places: frozenset[int] = frozenset()
+) -> Trigger | None:
+    """The lexicon entry a token triggers, checking the entry's constraints.
+
+    Args:
+        token: A verb or noun.
+        lexicon: Extraction word lists.
+        places: Indices of tokens that name places ("take Goma" is a capture).
+    """
     lemma = token.lemma_.lower()
     if token.pos_ == "VERB":
         candidates = lemma_candidates(token.lemma_, token.text)
@@ -257,7 +266,9 @@ def _match_trigger(token: Token, lexicon: Lexicon) -> Trigger | None:
         objects = _objects(token)
         if trig.needs_obj and not any(
             o.lemma_.lower() in trig.needs_obj
-            or (trig.event_class == "Offensive" and o.ent_type_ in {"GPE", "LOC", "FAC"})
+            or (
+                trig.event_class == "Offensive" and (o.i in places or o.ent_type_ in {"GPE", "LOC"})
+            )
             for o in objects
         ):
             return None
@@ -427,10 +438,13 @@ class _SentenceEvents:
         return draft
 
     def run(self) -> list[_Draft]:
+        places = frozenset(
+            i for i, key in self.te.items() if "Location" in self.entities[key].types
+        )
         for token in self.sent:
             if token.i in self.te and token.pos_ == "PROPN":
                 continue
-            trig = _match_trigger(token, self.lexicon)
+            trig = _match_trigger(token, self.lexicon, places)
             if (
                 trig is not None
                 and token.pos_ == "VERB"
@@ -463,6 +477,8 @@ class _SentenceEvents:
         for draft in self.drafts:
             self._structure(draft)
         self._mediation()
+        for draft in self.drafts:
+            self._inherit_parties(draft)
         for draft in self.drafts:
             self._finish(draft)
         return self.drafts
@@ -704,6 +720,21 @@ class _SentenceEvents:
         if not agents and not trig.is_agent_noun:
             self._inherit_agent(d)
         d.confidence += 0.1 if (agents or d.has("participant")) else -0.05
+
+    def _inherit_parties(self, d: _Draft) -> None:
+        """ "met in Jeddah for talks", "agreed to a ceasefire after talks in Kunming": talks
+        without named parties are held by the parties of the event they attach to."""
+        token = d.token
+        if d.event_class not in SYMMETRIC or d.has("participant") or d.has("agent"):
+            return
+        if token.dep_ != "pobj" or token.head.dep_ != "prep":
+            return
+        owner = self.by_token.get(token.head.head.i)
+        if owner is None or owner is d:
+            return
+        for role in ("agent", "participant"):
+            for key in owner.keys(role):
+                d.add("participant", key)
 
     def _inherit_agent(self, d: _Draft) -> None:
         token = d.token
