@@ -166,7 +166,8 @@ class Extractor:
         for mention in resolution.mentions:
             if mention.role_title:
                 arg = Argument(mention.text, mention.start, mention.end, mention.entity_key)
-                titles.setdefault(mention.sentence_index, []).append((arg, mention.role_title))
+                for title in mention.role_title.split("|"):
+                    titles.setdefault(mention.sentence_index, []).append((arg, title))
         relations = []
         for index, sent in enumerate(doc.sents):
             relations.extend(

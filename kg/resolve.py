@@ -204,7 +204,7 @@ class _Resolver:
             )
         draft.aliases.add(cand.text)
         if cand.role_title:
-            draft.role_titles.add(cand.role_title)
+            draft.role_titles.update(t for t in cand.role_title.split("|") if t)
         if cand.country_key and draft.country is None and "Person" in draft.types:
             draft.country = cand.country_key
         if cand.member_of_key and draft.member_of is None and "Person" in draft.types:

@@ -80,6 +80,12 @@ def test_expected_file_has_the_projected_header_and_rows(query: Path) -> None:
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.stem)
-def test_query_gives_expected_result(examples_store: OxigraphStore, query: Path) -> None:
+def test_query_gives_expected_result(
+    examples_store: OxigraphStore, query: Path, request: pytest.FixtureRequest
+) -> None:
     result = examples_store.query(query.read_text(encoding="utf-8"), result_format="tsv")
+    if request.config.getoption("--update-golden"):
+        query.with_suffix(".expected.tsv").write_text(
+            "\n".join(_lines(result.body.decode())) + "\n", encoding="utf-8"
+        )
     assert _lines(result.body.decode()) == _expected(query)

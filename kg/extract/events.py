@@ -456,8 +456,14 @@ class _SentenceEvents:
                     owner.event_class == trig.event_class or trig.is_mediator
                 ):
                     continue  # "a framework proposed by Egypt": a role of the noun's event
-            if trig is not None and trig.is_agent_noun and token.i in self.te:
-                continue  # "Saudi mediators" names an actor, not an event
+            if (
+                trig is not None
+                and trig.is_agent_noun
+                and (
+                    token.i in self.te or (token.dep_ == "compound" and token.head.pos_ == "PROPN")
+                )
+            ):
+                continue  # "Saudi mediators", "negotiator Mohammed Abdulsalam": actors, not events
             if trig is not None and trig.event_class in SPEECH_CLASSES and token.pos_ == "VERB":
                 subject = next((c for c in token.children if c.dep_ in {"nsubj", "csubj"}), None)
                 if (

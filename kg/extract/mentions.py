@@ -118,14 +118,77 @@ def find_title(doc: Doc, name: Span, lexicon: Lexicon) -> tuple[int, str] | None
     return run_start, " ".join(t.text for t in words)
 
 
-def find_appositive_title(name_head: Token, lexicon: Lexicon) -> str | None:
-    """A title given in an appositive: "Mohamed Dagalo, the RSF commander," -> "RSF commander"."""
+RANKS = {
+    "colonel",
+    "general",
+    "major",
+    "lieutenant",
+    "captain",
+    "admiral",
+    "marshal",
+    "brigadier",
+    "sergeant",
+    "senior",
+    "field",
+    "col.",
+    "gen.",
+    "maj.",
+    "lt.",
+}
+
+
+GENERAL_COMPOUNDS = {
+    "secretary",
+    "attorney",
+    "director",
+    "governor",
+    "inspector",
+    "surgeon",
+    "solicitor",
+    "auditor",
+    "consul",
+    "secretary-",
+}
+
+
+def split_ranks(title: str) -> list[str]:
+    """Separate a military rank from the office before it.
+
+    >>> split_ranks("army spokesman Colonel")
+    ['army spokesman', 'Colonel']
+    >>> split_ranks("Senior General")
+    ['Senior General']
+    >>> split_ranks("Secretary General")
+    ['Secretary General']
+    """
+    words = title.split()
+    cut = len(words)
+    while cut > 0 and words[cut - 1].lower() in RANKS:
+        cut -= 1
+    if 0 < cut < len(words) and words[cut - 1].lower() not in GENERAL_COMPOUNDS:
+        return [" ".join(words[:cut]), " ".join(words[cut:])]
+    return [title]
+
+
+def find_appositive_title(
+    name_head: Token, lexicon: Lexicon, gazetteer: Gazetteer
+) -> tuple[str, str | None] | None:
+    """A title given in an appositive: "Mohamed Dagalo, the RSF commander," -> "commander".
+
+    Returns:
+        The title and the organisation or state it names ("rapid-support-forces"), or None.
+    """
     for child in name_head.children:
         if child.dep_ == "appos" and child.lemma_.lower() in lexicon.title_heads:
             words = [t for t in child.subtree if t.dep_ not in {"det", "punct", "case"}]
             words = [t for t in words if not (t.dep_ == "poss" or t.head.dep_ == "poss")]
+            words = [t for t in words if t.i <= child.i]
+            affiliation: str | None = None
+            while words and gazetteer.lookup(words[0].text) is not None:
+                affiliation = affiliation or _key_of(gazetteer.lookup(words[0].text))
+                words = words[1:]
             if words:
-                return " ".join(t.text for t in words if t.i <= child.i) or child.text
+                return " ".join(t.text for t in words), affiliation
     return None
 
 
@@ -340,8 +403,15 @@ def find_mentions(
                 extra["member_of_key"] = member
                 title = _strip_affiliation(title, doc, title_start, start, gazetteer)
             if not title:
-                title = find_appositive_title(span.root, lexicon)
-            extra["role_title"] = title or None
+                found_appos = find_appositive_title(span.root, lexicon, gazetteer)
+                if found_appos is not None:
+                    title, affiliation = found_appos
+                    types = _types(gazetteer, affiliation)
+                    if "State" in types:
+                        extra["country_key"] = affiliation
+                    elif affiliation:
+                        extra["member_of_key"] = affiliation
+            extra["role_title"] = "|".join(split_ranks(title)) if title else None
         out.append(_candidate(span, sent_of=sent_of, kind="name", label=label, **extra))
         covered.update(range(start, end))
     out.extend(_group_mentions(doc, sent_of, covered, gazetteer, lexicon))
