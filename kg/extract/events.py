@@ -896,7 +896,11 @@ class _SentenceEvents:
             d.provisions.append(prov.number)
             if prov.modality in {Modality.ASSERTED, Modality.HYPOTHETICAL, Modality.FUTURE}:
                 prov.modality = Modality.PROPOSED
-            for other in self._exchange_partners(prov):
+            partners = self._exchange_partners(prov.token)
+            if not partners and prov.token.head == d.token and d.token.pos_ == "VERB":
+                # "proposed a truce in exchange for ...": the exchange hangs off the verb
+                partners = self._exchange_partners(d.token)
+            for other in partners:
                 if other is d or other.number in seen:
                     continue
                 seen.add(other.number)
@@ -904,9 +908,10 @@ class _SentenceEvents:
                 other.modality = prov.modality
                 prov.in_exchange_for = other.number
 
-    def _exchange_partners(self, d: _Draft) -> list[_Draft]:
+    def _exchange_partners(self, token: Token) -> list[_Draft]:
+        """Events given "in exchange for" / "in return for" what ``token`` heads."""
         out: list[_Draft] = []
-        for child in d.token.children:
+        for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "in":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj" and pobj.lemma_.lower() in {"exchange", "return"}:
