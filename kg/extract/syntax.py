@@ -1,0 +1,231 @@
+"""Dependency-parse helpers shared by event extraction: conjuncts, entities, places, dates.
+
+Pure functions over spaCy tokens; entity knowledge comes in as a token -> entity key map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from kg.extract.dates import NOW_WORDS
+from kg.models import Entity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+LIGHT_VERBS = {
+    "make",
+    "issue",
+    "reiterate",
+    "repeat",
+    "launch",
+    "carry",
+    "conduct",
+    "hold",
+    "announce",
+    "express",
+    "continue",
+    "stage",
+    "mount",
+    "begin",
+    "resume",
+    "deliver",
+    "renew",
+    "step",
+    "escalate",
+    "order",
+    "lead",
+    "voice",
+    "sound",
+    "give",
+    "attend",
+    "join",
+    "host",
+    "chair",
+    "convene",
+    "open",
+    "start",
+    "intensify",
+    "expand",
+    "sign",
+    "reach",
+    "conclude",
+    "seal",
+    "agree",
+    "impose",
+    "broker",
+}
+LOCATION_PREPS = {
+    "in",
+    "at",
+    "near",
+    "inside",
+    "across",
+    "around",
+    "outside",
+    "into",
+    "to",
+    "toward",
+    "towards",
+    "throughout",
+    "within",
+}
+TARGET_PREPS = {"on", "against", "upon"}
+PARTICIPANT_PREPS = {"with", "between", "among"}
+SYMMETRIC = {"Meeting", "Negotiation"}
+SPEECH_CLASSES = {"Statement", "Threat", "Demand", "Accusation"}
+CONTAINERS = {"Proposal", "Agreement"}
+ACTOR_TYPES = {
+    "Person",
+    "State",
+    "GovernmentBody",
+    "ArmedGroup",
+    "InternationalOrganization",
+    "Organization",
+    "PopulationGroup",
+}
+VISIT_VERBS = {"arrive", "land", "travel", "be", "stay", "visit"}
+
+
+def conjuncts(token: Token) -> list[Token]:
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            out.extend(conjuncts(child))
+    return out
+
+
+def entity(token: Token, token_entity: dict[int, str]) -> str | None:
+    return token_entity.get(token.i)
+
+
+def entities_of(token: Token, token_entity: dict[int, str]) -> list[str]:
+    keys: list[str] = []
+    for conj in conjuncts(token):
+        key = entity(conj, token_entity)
+        if key is None and conj.pos_ == "PROPN":
+            # "US Special Envoy for Sudan Tom Perriello": the name is an apposition of the title
+            key = next(
+                (
+                    entity(c, token_entity)
+                    for c in conj.children
+                    if c.dep_ == "appos" and entity(c, token_entity)
+                ),
+                None,
+            )
+        if key and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def mod_lemmas(token: Token) -> set[str]:
+    lemmas: set[str] = set()
+    for child in token.children:
+        if child.dep_ in {"amod", "compound", "nmod", "npadvmod", "poss"}:
+            lemmas.add(child.lemma_.lower())
+            lemmas.add(child.lower_)
+        if child.dep_ == "prep":
+            lemmas.add(child.lower_)
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    lemmas.add(pobj.lemma_.lower())
+                    for grand in pobj.children:
+                        if grand.dep_ in {"amod", "compound"}:
+                            lemmas.add(grand.lemma_.lower())
+    if token.dep_ == "compound":
+        lemmas.add(token.head.lemma_.lower())
+    if token.dep_ in {"dobj", "nsubjpass"}:
+        lemmas.add(token.head.lemma_.lower())
+    return lemmas
+
+
+def objects(token: Token) -> list[Token]:
+    out: list[Token] = []
+    for child in token.children:
+        if child.dep_ in {"dobj", "nsubjpass", "attr"}:
+            out.extend(conjuncts(child))
+        if child.dep_ == "prep":
+            out.extend(g for g in child.children if g.dep_ == "pobj")
+    return out
+
+
+def clause_subject(token: Token, *, through: set[str] | None = None) -> Token | None:
+    """The subject of the clause a token belongs to, climbing xcomp/advcl/acl/conj chains.
+
+    Args:
+        token: Where to start.
+        through: Only climb through these dependency relations (default: any).
+    """
+    cur = token
+    for _ in range(8):
+        for child in cur.children:
+            if child.dep_ in {"nsubj", "csubj"} or (child.dep_ == "nsubjpass" and cur is not token):
+                return child
+        if cur.head is cur or (through is not None and cur.dep_ not in through):
+            return None
+        if cur.dep_ in {"relcl"}:
+            return cur.head
+        cur = cur.head
+    return None
+
+
+def agent_key(subject: Token | None, token_entity: dict[int, str]) -> list[str]:
+    if subject is None:
+        return []
+    return entities_of(subject, token_entity)
+
+
+def location_keys(
+    token: Token,
+    token_entity: dict[int, str],
+    entities: dict[str, Entity],
+    skip: frozenset[int] = frozenset(),
+) -> list[str]:
+    """Places attached to a token by a locative preposition (not through other events)."""
+    keys: list[str] = []
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in TARGET_PREPS:
+            # "airstrikes on villages in Sagaing": the place of the target
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.i not in token_entity and pobj.i not in skip:
+                    keys.extend(
+                        k
+                        for k in location_keys(pobj, token_entity, entities, skip)
+                        if k not in keys
+                    )
+            continue
+        if child.dep_ != "prep" or child.lower_ not in LOCATION_PREPS:
+            continue
+        for pobj in child.children:
+            if pobj.dep_ != "pobj":
+                continue
+            for conj in conjuncts(pobj):
+                key = entity(conj, token_entity)
+                if key and "Location" in entities[key].types and key not in keys:
+                    keys.append(key)
+            if not keys and pobj.i not in skip:
+                keys.extend(location_keys(pobj, token_entity, entities, skip))
+    return keys
+
+
+def date_of(token: Token, published: dt.date | None) -> str | None:
+    """The date expression attached to a trigger (resolved later, once modality is known)."""
+    doc = token.doc
+    candidates: list[Token] = []
+    for child in token.children:
+        if child.dep_ in {"npadvmod", "tmod", "advmod"}:
+            candidates.append(child)
+        if child.dep_ == "prep" and child.lower_ in {"on", "in", "during", "since", "last", "at"}:
+            candidates.extend(g for g in child.children if g.dep_ == "pobj")
+    for cand in candidates:
+        if cand.lower_ in NOW_WORDS or cand.lower_ in {"today", "yesterday"}:
+            return cand.lower_
+        if cand.ent_type_ == "DATE":
+            span = [
+                t for t in doc[cand.left_edge.i : cand.right_edge.i + 1] if t.ent_type_ == "DATE"
+            ]
+            if span:
+                return doc[span[0].i : span[-1].i + 1].text
+    return None
