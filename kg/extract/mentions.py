@@ -11,6 +11,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.titles import (
+    find_appositive_title,
+    find_title,
+    key_of,
+    split_ranks,
+    strip_affiliation,
+    title_affiliation,
+    types_of,
+)
 from kg.gazetteer import Gazetteer
 from kg.models import MentionCandidate
 
@@ -64,132 +73,6 @@ def build_name_matcher(nlp: Language, gazetteer: Gazetteer) -> PhraseMatcher:
     for key, surfaces in by_key.items():
         matcher.add(key, [nlp.make_doc(surface) for surface in surfaces])
     return matcher
-
-
-def _key_of(entry: object | None) -> str | None:
-    return None if entry is None else str(getattr(entry, "key", None) or "") or None
-
-
-def _types(gazetteer: Gazetteer, key: str | None) -> tuple[str, ...]:
-    entry = gazetteer.get(key) if key else None
-    return tuple(getattr(entry, "types", ())) if entry is not None else ()
-
-
-def _is_titleish(token: Token, lexicon: Lexicon) -> bool:
-    low = token.lower_
-    if token.pos_ in {"DET", "PRON", "VERB", "AUX", "PUNCT", "CCONJ", "SCONJ", "NUM", "PART"}:
-        return False
-    if low in lexicon.title_heads or low in lexicon.title_words:
-        return True
-    return token.is_title or (token.is_upper and len(token) > 1)
-
-
-def find_title(doc: Doc, name: Span, lexicon: Lexicon) -> tuple[int, str] | None:
-    """The role title written right before a person's name ("US Secretary of State").
-
-    Returns:
-        The document index where the title run starts and the title text, or None.
-    """
-    start = name.start
-    i = start - 1
-    sent_start = name.sent.start
-    while i >= sent_start:
-        token = doc[i]
-        if (
-            token.lower_ in {"of", "for"}
-            and i - 1 >= sent_start
-            and doc[i - 1].is_title
-            and (i + 1 < start)
-        ):
-            i -= 1
-            continue
-        if token.text in {"-"} and i - 1 >= sent_start:
-            i -= 1
-            continue
-        if not _is_titleish(token, lexicon):
-            break
-        i -= 1
-    run_start = i + 1
-    if run_start >= start:
-        return None
-    words = doc[run_start:start]
-    if not any(t.lower_ in lexicon.title_heads for t in words):
-        return None
-    return run_start, " ".join(t.text for t in words)
-
-
-RANKS = {
-    "colonel",
-    "general",
-    "major",
-    "lieutenant",
-    "captain",
-    "admiral",
-    "marshal",
-    "brigadier",
-    "sergeant",
-    "senior",
-    "field",
-    "col.",
-    "gen.",
-    "maj.",
-    "lt.",
-}
-
-
-GENERAL_COMPOUNDS = {
-    "secretary",
-    "attorney",
-    "director",
-    "governor",
-    "inspector",
-    "surgeon",
-    "solicitor",
-    "auditor",
-    "consul",
-    "secretary-",
-}
-
-
-def split_ranks(title: str) -> list[str]:
-    """Separate a military rank from the office before it.
-
-    >>> split_ranks("army spokesman Colonel")
-    ['army spokesman', 'Colonel']
-    >>> split_ranks("Senior General")
-    ['Senior General']
-    >>> split_ranks("Secretary General")
-    ['Secretary General']
-    """
-    words = title.split()
-    cut = len(words)
-    while cut > 0 and words[cut - 1].lower() in RANKS:
-        cut -= 1
-    if 0 < cut < len(words) and words[cut - 1].lower() not in GENERAL_COMPOUNDS:
-        return [" ".join(words[:cut]), " ".join(words[cut:])]
-    return [title]
-
-
-def find_appositive_title(
-    name_head: Token, lexicon: Lexicon, gazetteer: Gazetteer
-) -> tuple[str, str | None] | None:
-    """A title given in an appositive: "Mohamed Dagalo, the RSF commander," -> "commander".
-
-    Returns:
-        The title and the organisation or state it names ("rapid-support-forces"), or None.
-    """
-    for child in name_head.children:
-        if child.dep_ == "appos" and child.lemma_.lower() in lexicon.title_heads:
-            words = [t for t in child.subtree if t.dep_ not in {"det", "punct", "case"}]
-            words = [t for t in words if not (t.dep_ == "poss" or t.head.dep_ == "poss")]
-            words = [t for t in words if t.i <= child.i]
-            affiliation: str | None = None
-            while words and gazetteer.lookup(words[0].text) is not None:
-                affiliation = affiliation or _key_of(gazetteer.lookup(words[0].text))
-                words = words[1:]
-            if words:
-                return " ".join(t.text for t in words), affiliation
-    return None
 
 
 def _span_chars(span: Span) -> tuple[int, int]:
@@ -350,8 +233,8 @@ def find_mentions(
     for start, end, label, key in names:
         span = doc[start:end]
         entry = gazetteer.lookup(span.text) if key is None else None
-        gkey = key or _key_of(entry)
-        types = _types(gazetteer, gkey)
+        gkey = key or key_of(entry)
+        types = types_of(gazetteer, gkey)
         is_person = label == "PERSON" if gkey is None else "Person" in types
         if is_person:
             person_like.append((start, end, label, gkey))
@@ -365,11 +248,11 @@ def find_mentions(
             # a word of a role title ("State" in "Secretary of State"): not a mention,
             # unless it names a state ("US" in "US Secretary of State").
             entry = gazetteer.lookup(span.text)
-            types = _types(gazetteer, _key_of(entry))
+            types = types_of(gazetteer, key_of(entry))
             if "State" not in types:
                 continue
         entry = None if key else gazetteer.lookup(span.text)
-        gkey = key or _key_of(entry)
+        gkey = key or key_of(entry)
         if (
             gkey is None
             and len(span) == 1
@@ -385,28 +268,28 @@ def find_mentions(
                         sent_of=sent_of,
                         kind="population",
                         label="PopulationGroup",
-                        country_key=_key_of(demonym),
+                        country_key=key_of(demonym),
                     )
                 )
                 covered.update(range(start, end))
             continue
         extra: dict[str, str | None] = {"gazetteer_key": gkey}
-        types = _types(gazetteer, gkey)
+        types = types_of(gazetteer, gkey)
         is_person = label == "PERSON" if gkey is None else "Person" in types
         if is_person:
             found = find_title(doc, span, lexicon)
             title: str | None = None
             if found:
                 title_start, title = found
-                country, member = _title_affiliation(doc, title_start, start, gazetteer)
+                country, member = title_affiliation(doc, title_start, start, gazetteer)
                 extra["country_key"] = country
                 extra["member_of_key"] = member
-                title = _strip_affiliation(title, doc, title_start, start, gazetteer)
+                title = strip_affiliation(title, doc, title_start, start, gazetteer)
             if not title:
                 found_appos = find_appositive_title(span.root, lexicon, gazetteer)
                 if found_appos is not None:
                     title, affiliation = found_appos
-                    types = _types(gazetteer, affiliation)
+                    types = types_of(gazetteer, affiliation)
                     if "State" in types:
                         extra["country_key"] = affiliation
                     elif affiliation:
@@ -420,39 +303,6 @@ def find_mentions(
     return out
 
 
-def _title_affiliation(
-    doc: Doc, title_start: int, name_start: int, gazetteer: Gazetteer
-) -> tuple[str | None, str | None]:
-    """A state or organisation named inside or before a title ("US", "Hamas leader")."""
-    country: str | None = None
-    member: str | None = None
-    start = title_start
-    if start >= 2 and doc[start - 1].tag_ == "POS":
-        start = doc[start - 2].left_edge.i
-    for token in doc[start:name_start]:
-        entry = gazetteer.lookup(token.text) or gazetteer.lookup_demonym(token.text)
-        if entry is None:
-            continue
-        types = tuple(getattr(entry, "types", ()))
-        if "State" in types and country is None:
-            country = _key_of(entry)
-        elif member is None and set(types) & {"ArmedGroup", "InternationalOrganization"}:
-            member = _key_of(entry)
-    return country, member
-
-
-def _strip_affiliation(
-    title: str, doc: Doc, title_start: int, name_start: int, gazetteer: Gazetteer
-) -> str:
-    words = [t for t in doc[title_start:name_start] if t.text in title.split()]
-    while words and (
-        gazetteer.lookup(words[0].text) is not None
-        or gazetteer.lookup_demonym(words[0].text) is not None
-    ):
-        words = words[1:]
-    return " ".join(t.text for t in words)
-
-
 def _modifier_state(token: Token, gazetteer: Gazetteer) -> str | None:
     """The state named by a modifier of a group noun ("Israeli officials", "US officials")."""
     for child in token.children:
@@ -460,7 +310,7 @@ def _modifier_state(token: Token, gazetteer: Gazetteer) -> str | None:
             continue
         entry = gazetteer.lookup_demonym(child.text) or gazetteer.lookup(child.text)
         if entry is not None and "State" in tuple(getattr(entry, "types", ())):
-            return _key_of(entry)
+            return key_of(entry)
     return None
 
 
@@ -488,7 +338,7 @@ def _modifier_org(token: Token, gazetteer: Gazetteer) -> str | None:
         entry = gazetteer.lookup(child.text)
         types = set(getattr(entry, "types", ())) if entry is not None else set()
         if types & {"ArmedGroup", "InternationalOrganization", "GovernmentBody", "Organization"}:
-            return _key_of(entry)
+            return key_of(entry)
     return None
 
 
@@ -514,7 +364,7 @@ def _group_mentions(
                     c.i
                     for c in token.children
                     if c.dep_ in {"compound", "amod", "nmod"}
-                    and _key_of(gazetteer.lookup(c.text)) == org
+                    and key_of(gazetteer.lookup(c.text)) == org
                 )
                 span = doc[left : token.i + 1]
                 out.append(
