@@ -16,11 +16,11 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO, ParamSpec, TypeVar
+from typing import Annotated, BinaryIO, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,18 +29,18 @@ from rich.table import Table
 
 from kg import __version__
 from kg.errors import ConfigError, InputError, KGError, StoreUnavailable
-from kg.ids import doc_id_from_name, is_valid_doc_id, ontology_graph_iri
+from kg.ids import doc_id_from_name, is_valid_doc_id
 from kg.pipeline import (
     Extractor,
     IngestResult,
     delete_report,
     ensure_ontology,
     ingest_report,
-    list_reports,
     relation_records,
 )
 from kg.reports import STDIN, STDIN_DOC_ID, parse_date, read_reports, read_text
 from kg.settings import Settings, get_settings
+from kg.stats import StoreStats, collect_stats
 from kg.store.base import DumpFormat, ResultFormat, Store
 from kg.store.sparql_text import query_form
 
@@ -397,7 +397,7 @@ def stats(
     """Count what the store holds: by class, by graph kind and by document."""
     settings = get_settings()
     with _open_store(settings, store, memory, must_exist=True) as kg_store:
-        summary = _collect_stats(kg_store, base_iri=settings.base_iri)
+        summary = collect_stats(kg_store, base_iri=settings.base_iri, compact=_compact)
     if as_json:
         text = json.dumps(asdict(summary), indent=2, ensure_ascii=False, default=str)
         _write_body(text.encode("utf-8"))
@@ -569,58 +569,7 @@ def _print_select_table(body: bytes) -> None:
     sys.stderr.write(f"{len(bindings)} {noun}\n")
 
 
-def _graph_kind(graph: str, base_iri: str) -> str:
-    prefix = f"{base_iri}graph/"
-    if graph == ontology_graph_iri(base_iri):
-        return "ontology"
-    if not graph.startswith(prefix):
-        return "other"
-    name = graph[len(prefix) :]
-    tail = name.rsplit("-", 1)[-1] if "-" in name else ""
-    if len(tail) > 1 and tail[0] == "s" and tail[1:].isdigit():
-        return "sentence"
-    return tail or "other"
-
-
-def _count_rows(kg_store: Store, sparql: str, key: str) -> list[tuple[str, int]]:
-    return [(row[key].value, int(row["n"].value)) for row in kg_store.select(sparql) if key in row]
-
-
-@dataclass(frozen=True, slots=True)
-class _Stats:
-    """What ``kg stats`` reports."""
-
-    quads: int
-    classes: dict[str, int]
-    graphs: dict[str, dict[str, int]]
-    documents: list[dict[str, Any]]
-
-
-def _collect_stats(kg_store: Store, *, base_iri: str) -> _Stats:
-    ontology = ontology_graph_iri(base_iri)
-    classes = _count_rows(
-        kg_store,
-        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } "
-        f"FILTER(?g != <{ontology}>) }} GROUP BY ?class ORDER BY DESC(?n) ?class",
-        "class",
-    )
-    per_graph = _count_rows(
-        kg_store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", "g"
-    )
-    kinds: dict[str, dict[str, int]] = {}
-    for graph, count in per_graph:
-        entry = kinds.setdefault(_graph_kind(graph, base_iri), {"graphs": 0, "quads": 0})
-        entry["graphs"] += 1
-        entry["quads"] += count
-    return _Stats(
-        quads=len(kg_store),
-        classes={_compact(iri): count for iri, count in classes},
-        graphs=dict(sorted(kinds.items())),
-        documents=list_reports(kg_store, base_iri=base_iri),
-    )
-
-
-def _print_stats(summary: _Stats) -> None:
+def _print_stats(summary: StoreStats) -> None:
     console = Console()
     console.print(f"quads in store: {summary.quads}")
     table = Table("class", "instances", title="by class")
