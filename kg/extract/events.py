@@ -16,7 +16,6 @@ from kg.extract.event_structure import StructureMixin
 from kg.extract.lexicon import Lexicon, Trigger
 from kg.extract.modality import is_negated, modality_of
 from kg.extract.syntax import (
-    ACTOR_TYPES,
     LIGHT_VERBS,
     PARTICIPANT_PREPS,
     SPEECH_CLASSES,
@@ -32,7 +31,7 @@ from kg.extract.syntax import (
     location_keys,
 )
 from kg.extract.triggers import match_trigger
-from kg.models import Entity, Event, Modality
+from kg.models import ACTOR_TYPES, Entity, Event, Modality
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -77,15 +77,6 @@ PARTICIPANT_PREPS = {"with", "between", "among"}
 SYMMETRIC = {"Meeting", "Negotiation"}
 SPEECH_CLASSES = {"Statement", "Threat", "Demand", "Accusation"}
 CONTAINERS = {"Proposal", "Agreement"}
-ACTOR_TYPES = {
-    "Person",
-    "State",
-    "GovernmentBody",
-    "ArmedGroup",
-    "InternationalOrganization",
-    "Organization",
-    "PopulationGroup",
-}
 VISIT_VERBS = {"arrive", "land", "travel", "be", "stay", "visit"}
 
 
