@@ -9,85 +9,25 @@ sharing their subject, coordinated objects expanded; plus appositive and title r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.modality import modality_of
+from kg.extract.relation_args import Arg as _Arg
+from kg.extract.relation_args import arg_tokens as _arg_tokens
+from kg.extract.relation_args import conj_heads as _conj_heads
+from kg.extract.relation_args import to_argument as _argument
+from kg.extract.relation_args import trim as _trim
+from kg.extract.relation_confidence import relation_features, score_confidence
+from kg.extract.relation_nominal import find_nominal_relations
 from kg.models import Argument, Modality, Relation
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
-CUT_DEPS = {"relcl", "advcl", "parataxis", "punct", "cc", "mark"}
-PRONOUN_SUBJECTS = {"it", "which", "who", "that", "this", "they", "he", "she", "we", "i", "you"}
-RULE_BASE = {
-    "svo": 0.82,
-    "sv-prep": 0.74,
-    "copula": 0.68,
-    "svc": 0.62,
-    "passive-acl": 0.64,
-    "appos": 0.58,
-    "title": 0.6,
-    "sv": 0.45,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class _Arg:
-    tokens: tuple[Token, ...]
-    head: Token
-
-
-def _arg_tokens(head: Token, *, drop: set[int] | None = None) -> tuple[Token, ...]:
-    """The words of an argument: the head's subtree without clauses hanging off it."""
-    skip: set[int] = set(drop or ())
-    for child in head.children:
-        if child.dep_ in CUT_DEPS or (child.dep_ == "appos" and child.i > head.i + 1):
-            skip.update(t.i for t in child.subtree)
-        if child.dep_ == "conj" or child.dep_ == "cc":
-            skip.update(t.i for t in child.subtree)
-        if child.dep_ == "prep" and child.lower_ in {"including"}:
-            skip.update(t.i for t in child.subtree)
-    toks = [t for t in head.subtree if t.i not in skip]
-    while toks and (toks[-1].is_punct or toks[-1].is_space):
-        toks.pop()
-    while toks and (toks[0].is_punct or toks[0].is_space):
-        toks.pop(0)
-    # keep it contiguous: cut at the first gap
-    out: list[Token] = []
-    for tok in toks:
-        if out and tok.i != out[-1].i + 1:
-            if head.i > out[-1].i:
-                out = [tok]
-                continue
-            break
-        out.append(tok)
-    return tuple(out)
-
-
-def _argument(
-    tokens: tuple[Token, ...], head: Token, token_entity: dict[int, str], role: str | None = None
-) -> Argument:
-    doc = head.doc
-    start = tokens[0].idx
-    end = tokens[-1].idx + len(tokens[-1].text)
-    return Argument(
-        text=doc.text[start:end],
-        start=start,
-        end=end,
-        entity_key=token_entity.get(head.i),
-        role=role,
-    )
-
-
-def _conj_heads(token: Token) -> list[Token]:
-    out = [token]
-    for child in token.children:
-        if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON", "NUM"}:
-            out.extend(_conj_heads(child))
-    return out
+RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
 
 
 def _relation_words(verb: Token) -> list[Token]:
@@ -156,6 +96,17 @@ class _Clause:
                 and token.pos_ in {"NOUN", "PROPN"}
             ):
                 self._appos(token)
+        for nominal in find_nominal_relations(self.sent):
+            self._emit(
+                rule=nominal.rule,
+                subject=nominal.subject,
+                rel_words=[nominal.anchor],
+                lemma=nominal.lemma,
+                obj=nominal.obj,
+                extra=[],
+                modality=Modality.ASSERTED,
+                relation_text=nominal.relation,
+            )
         return self.out
 
     def _emit(
@@ -168,29 +119,24 @@ class _Clause:
         obj: _Arg | None,
         extra: list[_Arg],
         modality: Modality,
-        inherited: bool,
-        object_text: str | None = None,
+        relation_text: str | None = None,
     ) -> None:
         subj_arg = _argument(subject.tokens, subject.head, self.te, "subject")
         obj_arg = _argument(obj.tokens, obj.head, self.te, "object") if obj else None
         extras = tuple(_argument(e.tokens, e.head, self.te) for e in extra if e.tokens)
-        conf = RULE_BASE[rule]
-        n_words = len(subject.tokens) + (len(obj.tokens) if obj else 0)
-        conf -= 0.012 * max(0, n_words - 6)
-        conf -= 0.04 * len(extras)
-        if subj_arg.entity_key:
-            conf += 0.06
-        if obj_arg is not None and obj_arg.entity_key:
-            conf += 0.04
-        if subject.head.lower_ in PRONOUN_SUBJECTS:
-            conf -= 0.12
-        if inherited:
-            conf -= 0.08
-        if modality is not Modality.ASSERTED:
-            conf -= 0.03
-        if any(t.is_space for t in subject.tokens):
-            conf -= 0.2
-        relation_text = " ".join(t.text for t in rel_words)
+        relation_text = relation_text or " ".join(t.text for t in rel_words)
+        conf = score_confidence(
+            relation_features(
+                rule=rule,
+                subject=subj_arg.text,
+                relation=relation_text,
+                obj=obj_arg.text if obj_arg else None,
+                extras=[e.text for e in extras],
+                is_asserted=modality is Modality.ASSERTED,
+                is_subject_linked=subj_arg.entity_key is not None,
+                is_object_linked=obj_arg is not None and obj_arg.entity_key is not None,
+            )
+        )
         spans = [subj_arg.start, subj_arg.end] + ([obj_arg.start, obj_arg.end] if obj_arg else [])
         spans += [rel_words[0].idx, rel_words[-1].idx + len(rel_words[-1].text)]
         self.out.append(
@@ -202,7 +148,7 @@ class _Clause:
                 object=obj_arg,
                 extra_args=extras,
                 modality=modality,
-                confidence=round(min(0.97, max(0.03, conf)), 3),
+                confidence=conf,
                 start=min(spans),
                 end=max(spans),
                 rule=rule,
@@ -210,7 +156,7 @@ class _Clause:
         )
 
     def _verb(self, verb: Token) -> None:
-        subject, inherited = _subject_of(verb)
+        subject, _ = _subject_of(verb)
         if subject is None:
             return
         rel_words = _relation_words(verb)
@@ -256,7 +202,11 @@ class _Clause:
                 main = child
                 break
         modality = modality_of(verb, self.lexicon)
-        subj_tokens = _arg_tokens(subject)
+        drop: set[int] = set()
+        if verb.dep_ == "relcl" and subject.lower_ in RELATIVE_PRONOUNS:
+            subject = verb.head  # "the star, which marks ..." -> the star
+            drop = {t.i for t in verb.subtree}
+        subj_tokens = _arg_tokens(subject, drop=drop)
         if not subj_tokens:
             return
         objects: list[tuple[str, Token, list[Token]]] = []
@@ -298,7 +248,6 @@ class _Clause:
                     obj=None,
                     extra=[self._extra(p) for p in extra_preps],
                     modality=modality,
-                    inherited=inherited,
                 )
             return
         for rule, obj_head, glue in objects:
@@ -330,7 +279,6 @@ class _Clause:
                     obj=_Arg(obj_tokens, obj_head),
                     extra=extra,
                     modality=modality,
-                    inherited=inherited,
                 )
                 continue
             for conj in _conj_heads(obj_head):
@@ -345,7 +293,6 @@ class _Clause:
                     obj=_Arg(obj_tokens, conj),
                     extra=extra,
                     modality=modality,
-                    inherited=inherited,
                 )
 
     def _extra(self, token: Token) -> _Arg:
@@ -374,7 +321,6 @@ class _Clause:
                 obj=_Arg(_arg_tokens(agent), agent),
                 extra=[],
                 modality=modality_of(verb, self.lexicon),
-                inherited=False,
             )
 
     def _appos(self, appos: Token) -> None:
@@ -391,24 +337,12 @@ class _Clause:
             obj=_Arg(obj, appos),
             extra=[],
             modality=Modality.ASSERTED,
-            inherited=False,
         )
         self.out[-1] = _with_relation(self.out[-1], "is")
 
 
 def _with_relation(rel: Relation, text: str) -> Relation:
-    from dataclasses import replace
-
     return replace(rel, relation=text)
-
-
-def _trim(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    toks = list(tokens)
-    while toks and (toks[-1].is_punct or toks[-1].is_space):
-        toks.pop()
-    while toks and (toks[0].is_punct or toks[0].is_space):
-        toks.pop(0)
-    return tuple(toks)
 
 
 def extract_relations(
@@ -443,7 +377,18 @@ def extract_relations(
                 object=Argument(text=title, start=person.start, end=person.start),
                 extra_args=(),
                 modality=Modality.ASSERTED,
-                confidence=RULE_BASE["title"],
+                confidence=score_confidence(
+                    relation_features(
+                        rule="title",
+                        subject=person.text,
+                        relation="is",
+                        obj=title,
+                        extras=[],
+                        is_asserted=True,
+                        is_subject_linked=person.entity_key is not None,
+                        is_object_linked=False,
+                    )
+                ),
                 start=person.start,
                 end=person.end,
                 rule="title",
