@@ -97,10 +97,10 @@ def conj_heads(token: Token) -> list[Token]:
 
 
 def trim(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """Tokens without leading and trailing punctuation or spaces."""
+    """Tokens without leading and trailing punctuation, spaces or conjunctions ("and")."""
     toks = list(tokens)
-    while toks and (toks[-1].is_punct or toks[-1].is_space):
+    while toks and (toks[-1].is_punct or toks[-1].is_space or toks[-1].dep_ == "cc"):
         toks.pop()
-    while toks and (toks[0].is_punct or toks[0].is_space):
+    while toks and (toks[0].is_punct or toks[0].is_space or toks[0].dep_ == "cc"):
         toks.pop(0)
     return tuple(toks)

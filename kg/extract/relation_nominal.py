@@ -1,9 +1,12 @@
-"""Relations stated inside noun phrases: possessives, locative modifiers, "such as" lists.
+"""Relations stated inside noun phrases: appositions, possessives, locative modifiers, "such as".
 
-"Mr. Stoll 's hunt" -> (Mr. Stoll; has; hunt); "the trackage at Charles City" -> (the
-trackage; was at; Charles City); "regions such as Darfur" -> (regions; are such as; Darfur).
-The verb is synthesised, inflected for the head noun's number and the sentence's tense, so the
-relation reads as English; ``lemma`` is its normalised form ("have", "be at").
+"Hamdan, the RSF commander" -> (Hamdan; is; the RSF commander); "Goma, North Kivu" -> (Goma; is
+in; North Kivu); "keyboardist Philippe Saisse" -> (Philippe Saisse; is; keyboardist); "Mr.
+Stoll 's hunt" -> (Mr. Stoll; has; hunt); "the trackage at Charles City" -> (the trackage; was
+at; Charles City); "regions such as Darfur" -> (regions; are such as; Darfur). The verb is
+synthesised (appositions and titles read "is"; the others are inflected for the head noun's
+number and the sentence's tense), so the relation reads as English; ``lemma`` is its normalised
+form ("have", "be at").
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ ARGUMENT_DEPS = {
 }
 NOMINAL = {"NOUN", "PROPN"}
 PLACE_TYPES = {"GPE", "LOC", "FAC", "ORG", "NORP"}
+REGION_TYPES = {"GPE", "LOC"}
+NUMERIC_TYPES = {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,66 @@ def _be(noun: Token, *, past: bool) -> str:
 def _is_place(token: Token) -> bool:
     """A named place or organisation ("in Gaza", "from Qatar"), not "in exchange", "in 1886"."""
     return token.ent_type_ in PLACE_TYPES or (token.pos_ == "PROPN" and not token.ent_type_)
+
+
+def _is_listed(token: Token) -> bool:
+    """Whether a noun is an item of a list ("A, B and C"); the parser often reads those as appos."""
+    return any(c.dep_ == "conj" for c in token.children) or token.dep_ == "conj"
+
+
+def _appositions(sent: Span) -> list[NominalRelation]:
+    out: list[NominalRelation] = []
+    for appos in sent:
+        head = appos.head
+        if (
+            appos.dep_ != "appos"
+            or appos.pos_ not in NOMINAL
+            or head.pos_ not in NOMINAL
+            or appos.ent_type_ in NUMERIC_TYPES
+            or head.ent_type_ in NUMERIC_TYPES
+            or _is_listed(appos)
+            or _is_listed(head)
+            or not sent.doc[max(appos.left_edge.i - 1, 0)].is_punct  # "Envoy for Sudan Tom P."
+        ):
+            continue
+        subject = arg_tokens(head)
+        obj = arg_tokens(appos)
+        if not subject or not obj:
+            continue
+        relation, lemma = "is", "be"  # the gold reads appositions as timeless
+        if appos.ent_type_ in REGION_TYPES and head.ent_type_ in REGION_TYPES:
+            relation, lemma = "is in", "be in"  # "Goma, North Kivu"
+        out.append(
+            NominalRelation("appos", Arg(subject, head), relation, lemma, Arg(obj, appos), appos)
+        )
+    return out
+
+
+def _name_titles(sent: Span) -> list[NominalRelation]:
+    """Common-noun titles before a person's name: "keyboardist Philippe Saisse"."""
+    out: list[NominalRelation] = []
+    for head in sent:
+        if head.ent_type_ != "PERSON" or head.pos_ != "PROPN" or head.dep_ == "compound":
+            continue
+        left = [c for c in head.lefts if c.dep_ == "compound"]
+        name = [t for t in left if t.ent_type_ == "PERSON" and t.pos_ == "PROPN"] + [head]
+        before = [t for t in left if t.i < name[0].i]
+        if (
+            not before
+            or not any(t.pos_ == "NOUN" for t in before)
+            or len(name) != head.i - name[0].i + 1
+        ):
+            continue
+        title = tuple(sent.doc[before[0].left_edge.i : name[0].i])
+        if title[-1].pos_ == "NOUN" and not any(
+            t.ent_type_ == "PERSON" or t.is_punct or t.dep_ == "det" for t in title
+        ):
+            out.append(
+                NominalRelation(
+                    "name-title", Arg(tuple(name), head), "is", "be", Arg(title, before[-1]), head
+                )
+            )
+    return out
 
 
 def _possessives(sent: Span) -> list[NominalRelation]:
@@ -155,7 +220,13 @@ def find_nominal_relations(sent: Span) -> list[NominalRelation]:
         sent: A parsed sentence.
 
     Returns:
-        Possessive, locative-modifier and "such as" relations, in that order.
+        Apposition, possessive, locative-modifier and "such as" relations, in that order.
     """
     past = _is_past(sent)
-    return _possessives(sent) + _np_preps(sent, past) + _such_as(sent, past)
+    return (
+        _appositions(sent)
+        + _name_titles(sent)
+        + _possessives(sent)
+        + _np_preps(sent, past)
+        + _such_as(sent, past)
+    )

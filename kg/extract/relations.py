@@ -3,14 +3,15 @@
 Clause by clause: a verb with its subject, its object (direct, prepositional, clausal or a
 copular complement), further arguments (time, place, other prepositional phrases), negation and
 modals kept in the relation, xcomp chains folded in ("is set to meet with"), coordinated verbs
-sharing their subject, coordinated objects expanded; plus appositive and title relations
-("X, the army chief", "Prime Minister X"). Confidence is graded from rule type and parse features.
+sharing their subject or object, coordinated subjects, objects and clausal objects expanded;
+participles with their agent or place ("a framework proposed by Egypt"); plus appositive and
+title relations ("X, the army chief", "Prime Minister X"). Confidence is graded from rule type
+and parse features.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.modality import modality_of
@@ -19,42 +20,17 @@ from kg.extract.relation_args import arg_tokens as _arg_tokens
 from kg.extract.relation_args import conj_heads as _conj_heads
 from kg.extract.relation_args import to_argument as _argument
 from kg.extract.relation_args import trim as _trim
+from kg.extract.relation_clauses import RELATIVE_PRONOUNS, SUBJ
+from kg.extract.relation_clauses import relation_words as _relation_words
+from kg.extract.relation_clauses import shared_objects as _shared_objects
+from kg.extract.relation_clauses import split_clauses as _clauses
+from kg.extract.relation_clauses import subject_of as _subject_of
 from kg.extract.relation_confidence import relation_features, score_confidence
 from kg.extract.relation_nominal import find_nominal_relations
 from kg.models import Argument, Modality, Relation
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
-
-SUBJ = {"nsubj", "nsubjpass", "csubj"}
-RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
-
-
-def _relation_words(verb: Token) -> list[Token]:
-    words = [c for c in verb.children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < verb.i]
-    words.append(verb)
-    words.extend(c for c in verb.children if c.dep_ == "prt")
-    return sorted(words, key=lambda t: t.i)
-
-
-def _subject_of(verb: Token) -> tuple[Token | None, bool]:
-    for child in verb.children:
-        if child.dep_ in SUBJ:
-            return child, False
-    if verb.dep_ == "xcomp":
-        controller = next((c for c in verb.head.children if c.dep_ in {"dobj", "dative"}), None)
-        if controller is not None:
-            return controller, True
-    cur = verb
-    for _ in range(4):
-        if cur.dep_ in {"conj", "xcomp", "advcl"} and cur.head is not cur:
-            cur = cur.head
-            for child in cur.children:
-                if child.dep_ in SUBJ:
-                    return child, True
-        else:
-            break
-    return None, False
 
 
 class _Clause:
@@ -89,13 +65,6 @@ class _Clause:
                 ):
                     continue
                 self._verb(token)
-        for token in self.sent:
-            if (
-                token.dep_ == "appos"
-                and token.head.i in self.te
-                and token.pos_ in {"NOUN", "PROPN"}
-            ):
-                self._appos(token)
         for nominal in find_nominal_relations(self.sent):
             self._emit(
                 rule=nominal.rule,
@@ -155,6 +124,11 @@ class _Clause:
             )
         )
 
+    def _emit_each(self, subjects: list[_Arg], **fields: Any) -> None:
+        """Emit one relation per conjoined subject ("Egypt and Qatar mediated" -> two)."""
+        for subject in subjects:
+            self._emit(subject=subject, **fields)
+
     def _verb(self, verb: Token) -> None:
         subject, _ = _subject_of(verb)
         if subject is None:
@@ -206,8 +180,12 @@ class _Clause:
         if verb.dep_ == "relcl" and subject.lower_ in RELATIVE_PRONOUNS:
             subject = verb.head  # "the star, which marks ..." -> the star
             drop = {t.i for t in verb.subtree}
-        subj_tokens = _arg_tokens(subject, drop=drop)
-        if not subj_tokens:
+        subjects = [
+            _Arg(toks, s)
+            for s in (_conj_heads(subject) if not drop else [subject])
+            if (toks := _arg_tokens(s, drop=drop))
+        ]
+        if not subjects:
             return
         objects: list[tuple[str, Token, list[Token]]] = []
         for child in main.children:
@@ -217,6 +195,8 @@ class _Clause:
         acomp = [c for c in main.children if c.dep_ == "acomp"]
         comps = [c for c in main.children if c.dep_ in {"ccomp"}]
         extra_preps = list(preps)
+        if not objects and not preps and not comps:
+            objects = _shared_objects(main)
         if not objects and acomp:
             acomp_preps = [c for c in acomp[0].children if c.dep_ == "prep"]
             if acomp_preps:
@@ -226,12 +206,13 @@ class _Clause:
                     objects.append(("copula", pobjs[0], [acomp[0], prep]))
             else:
                 objects.append(("copula", acomp[0], []))
-        if not objects and preps:
-            prep = preps[0]
+        after = [p for p in preps if p.i > main.i]  # "From 1970, he taught at ..." -> "taught at"
+        if not objects and after:
+            prep = after[0]
             pobjs = [g for g in prep.children if g.dep_ in {"pobj", "pcomp"}]
             if pobjs:
                 objects.append(("sv-prep", pobjs[0], [prep]))
-                extra_preps = preps[1:]
+                extra_preps = [p for p in preps if p is not prep]
         if not objects and comps:
             objects.append(("svc", comps[0], []))
         if not objects:
@@ -240,13 +221,20 @@ class _Clause:
                     objects.append(("svc", child, []))
         if not objects:
             if verb.pos_ == "VERB":
-                self._emit(
+                self._emit_each(
+                    subjects,
                     rule="sv",
-                    subject=_Arg(subj_tokens, subject),
                     rel_words=rel_words,
                     lemma=" ".join(lemma_parts),
                     obj=None,
-                    extra=[self._extra(p) for p in extra_preps],
+                    extra=[self._extra(p) for p in extra_preps]
+                    + [self._extra(c) for c in main.children if c.dep_ == "npadvmod"]
+                    + [
+                        self._extra(c)
+                        for c in main.children
+                        if (c.dep_ == "advmod" and any(g.dep_ == "prep" for g in c.children))
+                        or (c.dep_ == "advcl" and any(g.dep_ == "mark" for g in c.children))
+                    ],
                     modality=modality,
                 )
             return
@@ -259,7 +247,7 @@ class _Clause:
             extra += [
                 self._extra(c)
                 for c in main.children
-                if c.dep_ in {"npadvmod"} and c.ent_type_ == "DATE"
+                if c.dep_ == "npadvmod" and c.ent_type_ in {"DATE", "TIME"}
             ]
             extra += [
                 self._extra(c)
@@ -267,27 +255,25 @@ class _Clause:
                 if c.dep_ == "xcomp" and rule != "svc" and c not in rel_words
             ]
             if rule == "svc":
-                obj_tokens = tuple(
-                    t for t in obj_head.subtree if not t.is_punct or t.i < obj_head.right_edge.i
-                )
-                obj_tokens = _trim(obj_tokens)
-                self._emit(
-                    rule=rule,
-                    subject=_Arg(subj_tokens, subject),
-                    rel_words=words,
-                    lemma=lemma,
-                    obj=_Arg(obj_tokens, obj_head),
-                    extra=extra,
-                    modality=modality,
-                )
+                for clause, obj_tokens in _clauses(obj_head):
+                    marks = [t for t in obj_tokens[:1] if t.dep_ == "mark" and t.lower_ == "that"]
+                    self._emit_each(
+                        subjects,
+                        rule=rule,
+                        rel_words=words + marks,
+                        lemma=lemma,
+                        obj=_Arg(obj_tokens[len(marks) :], clause),
+                        extra=extra,
+                        modality=modality,
+                    )
                 continue
             for conj in _conj_heads(obj_head):
                 obj_tokens = _arg_tokens(conj)
                 if not obj_tokens:
                     continue
-                self._emit(
+                self._emit_each(
+                    subjects,
                     rule=rule,
-                    subject=_Arg(subj_tokens, subject),
                     rel_words=words,
                     lemma=lemma,
                     obj=_Arg(obj_tokens, conj),
@@ -300,49 +286,25 @@ class _Clause:
         return _Arg(toks, token)
 
     def _passive_acl(self, verb: Token) -> None:
+        """ "a framework proposed by Egypt", "a think tank founded in Lausanne"."""
         noun = verb.head
-        agents = [
-            g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
-        ]
-        by = [c for c in verb.children if c.dep_ == "agent"]
-        if not agents:
+        preps = [c for c in verb.children if c.dep_ in {"agent", "prep"} and c.i > verb.i]
+        preps.sort(key=lambda c: c.dep_ != "agent")  # the agent first
+        pobjs = [g for g in preps[0].children if g.dep_ == "pobj"] if preps else []
+        acls = [c for c in noun.children if c.dep_ == "acl"]
+        subj_tokens = _arg_tokens(noun, drop={t.i for c in acls for t in c.subtree})
+        if not pobjs or not subj_tokens:
             return
-        subj_tokens = _arg_tokens(noun, drop={t.i for t in verb.subtree})
-        if not subj_tokens:
-            return
-        rel_words = [verb, by[0]]
-        lemma = f"{verb.lemma_.lower()} by"
-        for agent in _conj_heads(agents[0]):
+        for obj in _conj_heads(pobjs[0]):
             self._emit(
                 rule="passive-acl",
                 subject=_Arg(subj_tokens, noun),
-                rel_words=rel_words,
-                lemma=lemma,
-                obj=_Arg(_arg_tokens(agent), agent),
-                extra=[],
+                rel_words=[verb, preps[0]],
+                lemma=f"{verb.lemma_.lower()} {preps[0].lower_}",
+                obj=_Arg(_arg_tokens(obj), obj),
+                extra=[self._extra(p) for p in preps[1:]],
                 modality=modality_of(verb, self.lexicon),
             )
-
-    def _appos(self, appos: Token) -> None:
-        head = appos.head
-        subj = _arg_tokens(head)
-        obj = _arg_tokens(appos)
-        if not subj or not obj:
-            return
-        self._emit(
-            rule="appos",
-            subject=_Arg(subj, head),
-            rel_words=[appos],
-            lemma="be",
-            obj=_Arg(obj, appos),
-            extra=[],
-            modality=Modality.ASSERTED,
-        )
-        self.out[-1] = _with_relation(self.out[-1], "is")
-
-
-def _with_relation(rel: Relation, text: str) -> Relation:
-    return replace(rel, relation=text)
 
 
 def extract_relations(
@@ -367,6 +329,10 @@ def extract_relations(
         Relations in text order.
     """
     relations = _Clause(sent, sentence_index, token_entity, lexicon).run()
+    titled = {person.start for person, _ in titles or []}
+    relations = [
+        r for r in relations if r.rule != "name-title" or r.subject.start not in titled
+    ]  # a title found by mention finding (with its affiliation) wins
     for person, title in titles or []:
         relations.append(
             Relation(

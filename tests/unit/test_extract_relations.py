@@ -71,3 +71,72 @@ def test_extract_relations_confidence_is_graded_by_rule() -> None:
     svo = score_confidence(relation_features(rule="svo", obj="the plan", **common))
     bare = score_confidence(relation_features(rule="sv", obj=None, **common))
     assert 0.0 < bare < svo < 1.0
+
+
+def test_extract_relations_conjoined_subjects_split() -> None:
+    # "Egypt and Qatar mediated talks"
+    doc = _doc(
+        ["Egypt", "and", "Qatar", "mediated", "talks"],
+        [3, 0, 0, 3, 3],
+        ["nsubj", "cc", "conj", "ROOT", "dobj"],
+        ["PROPN", "CCONJ", "PROPN", "VERB", "NOUN"],
+        ["NNP", "CC", "NNP", "VBD", "NNS"],
+    )
+    triples = _triples(doc)
+    assert ("Egypt", "mediated", "talks") in triples
+    assert ("Qatar", "mediated", "talks") in triples
+
+
+def test_extract_relations_conjoined_verbs_share_the_object() -> None:
+    # "Rebels attacked and destroyed the town"
+    doc = _doc(
+        ["Rebels", "attacked", "and", "destroyed", "the", "town"],
+        [1, 1, 1, 1, 5, 3],
+        ["nsubj", "ROOT", "cc", "conj", "det", "dobj"],
+        ["NOUN", "VERB", "CCONJ", "VERB", "DET", "NOUN"],
+        ["NNS", "VBD", "CC", "VBD", "DT", "NN"],
+    )
+    triples = _triples(doc)
+    assert ("Rebels", "attacked", "the town") in triples
+    assert ("Rebels", "destroyed", "the town") in triples
+
+
+def test_extract_relations_fronted_phrase_is_not_glued_to_the_verb() -> None:
+    # "In May , Hamas met with mediators": "met with", not "In met"
+    doc = _doc(
+        ["In", "May", ",", "Hamas", "met", "with", "mediators"],
+        [4, 0, 4, 4, 4, 4, 5],
+        ["prep", "pobj", "punct", "nsubj", "ROOT", "prep", "pobj"],
+        ["ADP", "PROPN", "PUNCT", "PROPN", "VERB", "ADP", "NOUN"],
+        ["IN", "NNP", ",", "NNP", "VBD", "IN", "NNS"],
+    )
+    rels = extract_relations(doc[:], 0, token_entity={}, lexicon=load_lexicon())
+    met = next(r for r in rels if r.relation == "met with")
+    assert met.object is not None and met.object.text == "mediators"
+    assert [a.text for a in met.extra_args] == ["In May"]
+
+
+def test_extract_relations_apposition_without_entity_and_clausal_object() -> None:
+    # "Smith , a spokesman , said that talks failed"
+    doc = _doc(
+        ["Smith", ",", "a", "spokesman", ",", "said", "that", "talks", "failed"],
+        [5, 0, 3, 0, 0, 5, 8, 8, 5],
+        ["nsubj", "punct", "det", "appos", "punct", "ROOT", "mark", "nsubj", "ccomp"],
+        ["PROPN", "PUNCT", "DET", "NOUN", "PUNCT", "VERB", "SCONJ", "NOUN", "VERB"],
+        ["NNP", ",", "DT", "NN", ",", "VBD", "IN", "NNS", "VBD"],
+    )
+    triples = _triples(doc)
+    assert ("Smith", "is", "a spokesman") in triples
+    assert ("Smith", "said that", "talks failed") in triples
+
+
+def test_extract_relations_participle_reads_its_place() -> None:
+    # "Aid workers held in Mali were freed"
+    doc = _doc(
+        ["Aid", "workers", "held", "in", "Mali", "were", "freed"],
+        [1, 6, 1, 2, 3, 6, 6],
+        ["compound", "nsubjpass", "acl", "prep", "pobj", "auxpass", "ROOT"],
+        ["NOUN", "NOUN", "VERB", "ADP", "PROPN", "AUX", "VERB"],
+        ["NN", "NNS", "VBN", "IN", "NNP", "VBD", "VBN"],
+    )
+    assert ("Aid workers", "held in", "Mali") in _triples(doc)
