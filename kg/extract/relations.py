@@ -175,7 +175,7 @@ class _Clause:
                 lemma_parts += ["to", child.lemma_.lower()]
                 main = child
                 break
-        modality = modality_of(verb, self.lexicon)
+        modality = modality_of(main, self.lexicon)  # "is set to meet": the governed verb
         drop: set[int] = set()
         if verb.dep_ == "relcl" and subject.lower_ in RELATIVE_PRONOUNS:
             subject = verb.head  # "the star, which marks ..." -> the star
