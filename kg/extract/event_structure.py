@@ -85,7 +85,9 @@ class StructureMixin:
                 if d.event_class == "Threat":
                     d.cameo = self.lexicon.threat_codes.get(content.event_class, d.cameo)
                     if not content.has("agent") and speakers:
-                        country = self.entities[speakers[0]].country
+                        # a leader threatens with his state's force; a group with its own
+                        speaker = self.entities[speakers[0]]
+                        country = speaker.country if "Person" in speaker.types else None
                         content.add("agent", country if country in self.entities else speakers[0])
         if d.trigger.is_container or d.event_class in CONTAINERS:
             self._provisions(d)

@@ -28,6 +28,7 @@ from kg.extract.syntax import (
     date_of,
     entities_of,
     entity,
+    is_misparsed_gerund,
     location_keys,
 )
 from kg.extract.triggers import match_trigger
@@ -178,7 +179,7 @@ class _SentenceEvents(StructureMixin):
         if d.event_class == "DiplomaticVisit" and token.lemma_ in {"be", "stay"}:
             self._date(d)
             return
-        if token.pos_ == "VERB":
+        if token.pos_ == "VERB" or is_misparsed_gerund(token):
             self._verb_roles(d)
         else:
             self._noun_roles(d)
@@ -241,10 +242,14 @@ class _SentenceEvents(StructureMixin):
             if token.dep_ == "acl" and token.tag_ == "VBN":
                 subject = None
             agents.extend(agent_key(subject, self.te))
+        if not agent_tokens and is_misparsed_gerund(token):
+            agents.extend(agent_key(clause_subject(token.head), self.te))
         role = "mediator" if d.trigger.is_mediator else "agent"
         for key in agents:
             d.add(role, key)
         objects = [c for c in token.children if c.dep_ in {"dobj", "dative"}] + passive_subjects
+        if is_misparsed_gerund(token):
+            objects.append(token.head)
         if token.dep_ == "acl" and token.tag_ == "VBN":
             objects.append(token.head)
         for obj in objects:
@@ -389,6 +394,16 @@ class _SentenceEvents(StructureMixin):
     def _inherit_agent(self, d: Draft) -> None:
         token = d.token
         head = token.head
+        if (
+            token.dep_ == "dobj"
+            and token.lower_.endswith("ing")
+            and head.pos_ == "VERB"
+            and not any(c.dep_ in {"det", "poss", "amod"} for c in token.children)
+        ):
+            # a gerund object shares its verb's subject: "the RSF denied bombing El Fasher"
+            for key in agent_key(clause_subject(head), self.te):
+                d.add("agent", key)
+            return
         if token.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
             if is_negated(head):
                 return  # "did not attend the meeting": no part in it

@@ -84,7 +84,7 @@ def lemma_candidates(lemma: str, text: str) -> tuple[str, ...]:
     """
     low = text.lower()
     out = [lemma.lower()]
-    for suffix, repl in (("ed", "e"), ("es", "e"), ("ing", "e")):
+    for suffix, repl in (("ed", "e"), ("es", "e"), ("ing", "e"), ("ing", "")):
         if low.endswith(suffix):
             candidate = low[: -len(suffix)] + repl
             if candidate not in out and len(candidate) > 2:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import lemma_candidates
+from kg.extract.syntax import is_misparsed_gerund
 from kg.models import Modality
 
 if TYPE_CHECKING:
@@ -308,6 +309,8 @@ def modality_of(token: Token, lexicon: Lexicon, *, is_irrealis_default: bool = F
     if local is not None:
         return local
     cur = token
+    if is_misparsed_gerund(token):
+        cur = token.head  # "denied raiding Ukraine": the gerund stands where its object hangs
     came_from = token.dep_
     for _ in range(10):
         if cur is not token and cur.pos_ in {"VERB", "AUX"}:

@@ -220,3 +220,16 @@ def date_of(token: Token, published: dt.date | None) -> str | None:
             if span:
                 return doc[span[0].i : span[-1].i + 1].text
     return None
+
+
+def is_misparsed_gerund(token: Token) -> bool:
+    """A gerund the parser hung on a name as an adjective: "denied raiding Ukraine".
+
+    A present participle does not modify a proper name ("the raiding Ukraine"), so the name is
+    the gerund's object.
+    """
+    gerund = (token.dep_ == "amod" and token.tag_ == "VBG") or (
+        token.dep_ == "compound" and token.lower_.endswith("ing") and token.i > 0
+        and token.nbor(-1).pos_ == "VERB"
+    )
+    return gerund and token.head.pos_ == "PROPN" and token.i < token.head.i

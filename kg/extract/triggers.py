@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon, Trigger, lemma_candidates
-from kg.extract.syntax import mod_lemmas, objects
+from kg.extract.syntax import is_misparsed_gerund, mod_lemmas, objects
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -40,11 +40,11 @@ def match_trigger(
         places: Indices of tokens that name places ("take Goma" is a capture).
     """
     lemma = token.lemma_.lower()
-    if token.pos_ == "VERB":
+    if token.pos_ == "VERB" or is_misparsed_gerund(token):
         candidates = lemma_candidates(token.lemma_, token.text)
         lemma = next((c for c in candidates if c in lexicon.verbs), lemma)
         trig = lexicon.verbs.get(lemma)
-        if trig is None or token.dep_ == "amod":
+        if trig is None or (token.dep_ == "amod" and not is_misparsed_gerund(token)):
             return None
         if lemma == "call" and any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children):
             return None

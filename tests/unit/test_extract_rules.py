@@ -39,22 +39,48 @@ ACTORS = [
 ]
 
 
+VERBS = [  # (base, past, -ing) of attack verbs from the lexicon
+    ("attack", "attacked", "attacking"),
+    ("shell", "shelled", "shelling"),
+    ("bomb", "bombed", "bombing"),
+    ("raid", "raided", "raiding"),
+    ("strike", "struck", "striking"),
+]
+
+
 @pytest.mark.parametrize(("agent", "target"), ACTORS)
+@pytest.mark.parametrize(("base", "past", "ing"), VERBS)
 def test_extract_rules_modality_minimal_pairs(
-    extractor: Extractor, agent: str, target: str
+    extractor: Extractor, agent: str, target: str, base: str, past: str, ing: str
 ) -> None:
     cases = {
-        f"{agent} attacked {target}.": Modality.ASSERTED,
-        f"{agent} did not attack {target}.": Modality.NEGATED,
-        f"{agent} may attack {target}.": Modality.HYPOTHETICAL,
-        f"{agent} will attack {target}.": Modality.FUTURE,
-        f"{agent} is set to attack {target}.": Modality.FUTURE,
-        f"{agent} denied attacking {target}.": Modality.NEGATED,
-        f"{agent} threatened to attack {target}.": Modality.THREATENED,
+        f"{agent} {past} {target}.": Modality.ASSERTED,
+        f"{agent} did not {base} {target}.": Modality.NEGATED,
+        f"{agent} may {base} {target}.": Modality.HYPOTHETICAL,
+        f"{agent} will {base} {target}.": Modality.FUTURE,
+        f"{agent} is set to {base} {target}.": Modality.FUTURE,
+        f"{agent} denied {ing} {target}.": Modality.NEGATED,
+        f"{agent} threatened to {base} {target}.": Modality.THREATENED,
+        f"{agent} warned against {ing} {target}.": Modality.WARNED_AGAINST,
     }
+    agent_key = agent.removeprefix("The ").lower().replace(" ", "-")
     for text, expected in cases.items():
         attack = _one(_events(extractor, text), "Attack")
         assert attack.modality is expected, text
+        if expected is Modality.WARNED_AGAINST:
+            continue  # who would attack is not said: the speaker warns others
+        agents = [key for role, key in attack.roles if role == "agent"]
+        assert any(agent_key in key or key in agent_key for key in agents), (text, attack.roles)
+
+
+@pytest.mark.parametrize(("agent", "target"), ACTORS)
+def test_extract_rules_proposal_minimal_pair(
+    extractor: Extractor, agent: str, target: str
+) -> None:
+    events = _events(extractor, f"{agent} proposed a truce with {target}.")
+    assert _one(events, "Proposal").modality is Modality.ASSERTED
+    assert _one(events, "Ceasefire").modality is Modality.PROPOSED
+    assert not [e for e in events if e.event_class == "Attack"]
 
 
 def test_extract_rules_warning_is_a_demand_not_a_threat(extractor: Extractor) -> None:
