@@ -229,7 +229,9 @@ def is_misparsed_gerund(token: Token) -> bool:
     the gerund's object.
     """
     gerund = (token.dep_ == "amod" and token.tag_ == "VBG") or (
-        token.dep_ == "compound" and token.lower_.endswith("ing") and token.i > 0
+        token.dep_ == "compound"
+        and token.lower_.endswith("ing")
+        and token.i > 0
         and token.nbor(-1).pos_ == "VERB"
     )
     return gerund and token.head.pos_ == "PROPN" and token.i < token.head.i

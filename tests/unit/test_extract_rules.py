@@ -74,9 +74,7 @@ def test_extract_rules_modality_minimal_pairs(
 
 
 @pytest.mark.parametrize(("agent", "target"), ACTORS)
-def test_extract_rules_proposal_minimal_pair(
-    extractor: Extractor, agent: str, target: str
-) -> None:
+def test_extract_rules_proposal_minimal_pair(extractor: Extractor, agent: str, target: str) -> None:
     events = _events(extractor, f"{agent} proposed a truce with {target}.")
     assert _one(events, "Proposal").modality is Modality.ASSERTED
     assert _one(events, "Ceasefire").modality is Modality.PROPOSED
