@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from kg.errors import StoreUnavailable
 from kg.settings import Settings
 from kg.store.base import Store
+from kg.store.query_pool import QueryRunner
 
 
 def get_settings(request: Request) -> Settings:
@@ -48,5 +49,27 @@ def get_store(request: Request) -> Store:
     return cast(Store, store)
 
 
+def get_query_runner(request: Request) -> QueryRunner:
+    """The runner that executes endpoint queries under the time limit.
+
+    Args:
+        request: The current request.
+
+    Returns:
+        The runner the lifespan started.
+
+    Raises:
+        StoreUnavailable: The app runs without its lifespan.
+    """
+    runner = getattr(request.app.state, "query_runner", None)
+    if runner is None:
+        raise StoreUnavailable(
+            "the query runner is not started; run the app with its lifespan (uvicorn, or "
+            "`with TestClient(app)` in tests)"
+        )
+    return cast(QueryRunner, runner)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+QueryRunnerDep = Annotated[QueryRunner, Depends(get_query_runner)]

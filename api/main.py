@@ -19,10 +19,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import register_error_handlers
-from api.routers import health, sparql, stats
+from api.routers import documents, entities, graph_store, health, network, sparql, stats
 from kg import __version__
 from kg.settings import Settings, get_settings
 from kg.store.factory import open_store
+from kg.store.query_pool import open_query_runner
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +49,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await run_in_threadpool(open_store, settings.store)
         logger.info("opened store %r", store)
+        runner = open_query_runner(
+            store, workers=settings.query_workers, memory_mb=settings.query_memory_mb
+        )
         app.state.store = store
+        app.state.query_runner = runner
         try:
             yield
         finally:
             app.state.store = None
+            app.state.query_runner = None
+            await run_in_threadpool(runner.close)
             await run_in_threadpool(store.close)
             logger.info("closed store %r", store)
 
@@ -66,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = None
+    app.state.query_runner = None
     register_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
@@ -73,10 +81,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "HEAD"],
             allow_headers=["Authorization", "Content-Type", "Accept"],
+            expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"],
         )
     app.include_router(sparql.router)
+    app.include_router(graph_store.router)
     app.include_router(stats.router)
     app.include_router(health.router)
+    app.include_router(entities.router)
+    app.include_router(network.router)
+    app.include_router(documents.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_api_route("/", _index, include_in_schema=False, methods=["GET"])
     app.add_api_route("/docs", _swagger_ui, include_in_schema=False, methods=["GET"])

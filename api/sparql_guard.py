@@ -44,11 +44,29 @@ def check_sparql(sparql: str, *, store: Store, graph_uris: Sequence[str] = ()) -
     named = dataset_clauses(sparql)
     named += [("graph parameter", iri) for iri in graph_uris]
     for clause, iri in named:
-        if not _IRI.fullmatch(iri) or ":" not in iri:
-            raise InputError(f"{clause} {iri!r} is not an absolute IRI; write it as <http://...>")
+        check_graph_iri(clause, iri)
         if not store.ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):
             raise InputError(
                 f"{clause} <{iri}> names a graph that is not in the store; list the graphs with "
                 "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }, or leave the clause out to query "
                 "the union of all graphs"
             )
+
+
+def check_graph_iri(clause: str, iri: str) -> None:
+    """Refuse a graph name that is not an absolute IRI (it could not be written as ``<iri>``).
+
+    Args:
+        clause: Where the IRI came from, for the message.
+        iri: The IRI.
+
+    Raises:
+        InputError: The IRI is not absolute or has characters IRIs cannot hold.
+
+    >>> check_graph_iri("using-graph-uri", "http://ex/g")
+    >>> check_graph_iri("using-graph-uri", "http://ex/g> } ; LOAD <http://x")
+    Traceback (most recent call last):
+    kg.errors.InputError: using-graph-uri 'http://ex/g> } ; LOAD <http://x' is not an ...
+    """
+    if not _IRI.fullmatch(iri) or ":" not in iri:
+        raise InputError(f"{clause} {iri!r} is not an absolute IRI; write it as <http://...>")

@@ -29,7 +29,7 @@ from rich.table import Table
 
 from kg import __version__
 from kg.errors import ConfigError, InputError, KGError, StoreUnavailable
-from kg.ids import doc_id_from_name, is_valid_doc_id
+from kg.ids import DEFAULT_BASE_IRI, doc_id_from_name, is_valid_doc_id
 from kg.pipeline import (
     Extractor,
     IngestResult,
@@ -320,7 +320,7 @@ def export(
     if dynamic and fmt is not ExportFormat.GEXF:
         raise ConfigError("--dynamic only applies to --format gexf")
     if fmt in (ExportFormat.GEXF, ExportFormat.GRAPHML):
-        writer = _gephi_writer(fmt)
+        writer = _gephi_writer(fmt, settings.base_iri)
         with _open_store(settings, store, memory, must_exist=True) as kg_store:
             if output is None:
                 writer(kg_store, _stdout_bytes(), dynamic)
@@ -391,11 +391,22 @@ def serve(
 @_handles_errors
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    actors: Annotated[
+        bool,
+        typer.Option(
+            "--actors",
+            help="Network analytics instead: degree, betweenness, community of each actor, "
+            "ties per actor pair per month.",
+        ),
+    ] = False,
     store: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
     """Count what the store holds: by class, by graph kind and by document."""
     settings = get_settings()
+    if actors:
+        _actor_stats(settings, store, memory, as_json=as_json)
+        return
     with _open_store(settings, store, memory, must_exist=True) as kg_store:
         summary = collect_stats(kg_store, base_iri=settings.base_iri, compact=_compact)
     if as_json:
@@ -499,24 +510,17 @@ def _read_query(arg: str, *, max_bytes: int) -> str:
     return arg
 
 
-def _gephi_writer(fmt: ExportFormat) -> Callable[[Store, BinaryIO, bool], None]:
-    """The Gephi export's writer for ``gexf`` or ``graphml``, loaded lazily."""
-    if importlib.util.find_spec("kg.export.gephi") is None:
-        raise ConfigError(
-            f"--format {fmt.value} arrives with the Gephi export (kg.export.gephi), which is "
-            "not installed yet; use --format trig, nquads, turtle, ntriples or jsonld"
-        )
-    gephi = importlib.import_module("kg.export.gephi")
-    name = "write_gexf" if fmt is ExportFormat.GEXF else "write_graphml"
-    func = getattr(gephi, name, None)
-    if func is None:
-        raise ConfigError(f"--format {fmt.value} is not supported by this version")
+def _gephi_writer(
+    fmt: ExportFormat, base_iri: str = DEFAULT_BASE_IRI
+) -> Callable[[Store, BinaryIO, bool], None]:
+    """The Gephi export's writer for ``gexf`` or ``graphml`` (networkx is imported lazily)."""
+    from kg.export import gephi
 
     def write(kg_store: Store, out: BinaryIO, dynamic: bool) -> None:
         if fmt is ExportFormat.GEXF:
-            func(kg_store, out, dynamic=dynamic)
+            gephi.write_gexf(kg_store, out, dynamic=dynamic, base_iri=base_iri)
         else:
-            func(kg_store, out)
+            gephi.write_graphml(kg_store, out, base_iri=base_iri)
 
     return write
 
@@ -567,6 +571,28 @@ def _print_select_table(body: bytes) -> None:
     Console().print(table)
     noun = "row" if len(bindings) == 1 else "rows"
     sys.stderr.write(f"{len(bindings)} {noun}\n")
+
+
+def _actor_stats(
+    settings: Settings, store: str | None, memory: bool, *, as_json: bool, top: int = 25
+) -> None:
+    from kg.export.analytics import analyse_actors
+
+    with _open_store(settings, store, memory, must_exist=True) as kg_store:
+        report = analyse_actors(kg_store, base_iri=settings.base_iri)
+    if as_json:
+        text = json.dumps(asdict(report), indent=2, ensure_ascii=False)
+        _write_body(text.encode("utf-8"))
+        return
+    console = Console()
+    table = Table("actor", "degree", "betweenness", "community", title="actors (top by degree)")
+    for m in report.actors[:top]:
+        table.add_row(m.label, str(m.degree), f"{m.betweenness:.3f}", str(m.community))
+    console.print(table)
+    table = Table("source", "target", "month", "ties", title="actor pairs (most ties)")
+    for source, target, month, count in report.pairs[:top]:
+        table.add_row(source, target, month, str(count))
+    console.print(table)
 
 
 def _print_stats(summary: StoreStats) -> None:

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         allow_anonymous_update: Accept writes without a token (local testing only).
         cors_origins: Origins allowed by CORS (empty: CORS off).
         query_timeout: Seconds a SPARQL query may run.
+        query_workers: Worker processes that run SPARQL queries on an on-disk store (each
+            query under a hard time limit); 0 runs them in threads with a cooperative limit.
+        query_memory_mb: Address-space limit of each query worker process in MiB (0: none).
         max_result_rows: Row limit of SPARQL results over HTTP.
         max_request_bytes: Largest accepted request body.
         max_report_bytes: Largest accepted report.
@@ -43,6 +46,8 @@ class Settings(BaseSettings):
     allow_anonymous_update: bool = False
     cors_origins: list[str] = []
     query_timeout: float = 10.0
+    query_workers: int = 2
+    query_memory_mb: int = 4096
     max_result_rows: int = 100_000
     max_request_bytes: int = 10 * 1024 * 1024
     max_report_bytes: int = 5 * 1024 * 1024

@@ -110,6 +110,32 @@ def extractor() -> Extractor:
     return Extractor.load(model=DEFAULT_MODEL)
 
 
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
+
+
+def ingest_examples(store: OxigraphStore, extractor: Extractor) -> None:
+    """Ingest the sample reports of ``examples/`` (and the ontology) into ``store``."""
+    import datetime as dt
+
+    from kg.ids import DEFAULT_BASE_IRI
+    from kg.pipeline import ensure_ontology, ingest_report
+    from kg.reports import read_reports
+
+    ensure_ontology(store, base_iri=DEFAULT_BASE_IRI)
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    for report in read_reports([EXAMPLES_DIR], max_bytes=10_000_000):
+        ingest_report(report, extractor=extractor, store=store, base_iri=DEFAULT_BASE_IRI, now=now)
+
+
+@pytest.fixture(scope="session")
+def examples_store(extractor: Extractor) -> Iterator[OxigraphStore]:
+    """An in-memory store holding the ingested ``examples/`` reports (read-only: don't write)."""
+    store = OxigraphStore(":memory:")
+    ingest_examples(store, extractor)
+    yield store
+    store.close()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--update-golden`` rewrites the golden extraction files."""
     parser.addoption(

@@ -290,16 +290,6 @@ def test_cli_export_unwritable_output(
     _assert_one_line_error(result.stdout, result.stderr, "out.nq")
 
 
-def test_cli_export_gexf_without_gephi(runner: CliRunner, filled_store: Path) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("kg.export.gephi") is not None:
-        pytest.skip("the Gephi export is installed")
-    result = _kg(runner, "export", "-f", "gexf", "--store", filled_store)
-    assert result.exit_code == 1
-    _assert_one_line_error(result.stdout, result.stderr, "Gephi")
-
-
 def test_cli_export_dynamic_needs_gexf(runner: CliRunner) -> None:
     result = _kg(runner, "export", "-f", "trig", "--dynamic", "--memory")
     assert result.exit_code == 1

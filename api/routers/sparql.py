@@ -6,29 +6,39 @@ errors are raised as :mod:`kg.errors` types and mapped to statuses in :mod:`api.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, StoreDep
-from api.errors import RequestTooLargeError, UnsupportedContentType
+from api.deps import QueryRunnerDep, SettingsDep, StoreDep
+from api.editor import ExampleQuery, load_example_queries, render_editor
+from api.errors import UnsupportedContentType
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, choose, choose_format
+from api.request_body import read_body
 from api.service_description import DESCRIPTION_OFFERS, build_service_description
-from api.sparql_guard import check_sparql
+from api.sparql_guard import check_graph_iri, check_sparql
 from kg.errors import InputError, UnsupportedFormat, UpdateNotAllowed
 from kg.settings import Settings
 from kg.store.base import QueryResult, ResultFormat, Store
-from kg.store.sparql_text import dataset_clauses, query_form
+from kg.store.query_pool import QueryRunner
+from kg.store.sparql_text import add_using, dataset_clauses, query_form
 
 router = APIRouter(tags=["SPARQL"])
 
 FORM_TYPE: Final = "application/x-www-form-urlencoded"
 QUERY_TYPE: Final = "application/sparql-query"
 UPDATE_TYPE: Final = "application/sparql-update"
+HTML_TYPE: Final = "text/html"
+#: Response header set to ``true`` when rows were left off because of the row limit.
+TRUNCATED_HEADER: Final = "X-KG-Truncated"
+#: Response header giving the row limit of a truncated result.
+ROW_LIMIT_HEADER: Final = "X-KG-Row-Limit"
 _BODY_DOC: Final[dict[str, Any]] = {
     "requestBody": {
         "content": {
@@ -55,6 +65,8 @@ _RESULT_DOC: Final[dict[int | str, dict[str, Any]]] = {
     },
     400: {"description": "Malformed query, or a refused SERVICE/LOAD/unknown graph."},
     406: {"description": "No acceptable result format."},
+    413: {"description": "The request body is over the size limit."},
+    503: {"description": "The query ran over the time limit and was stopped."},
 }
 GraphParam = Annotated[list[str] | None, Query(alias="default-graph-uri")]
 NamedParam = Annotated[list[str] | None, Query(alias="named-graph-uri")]
@@ -69,7 +81,9 @@ class SparqlRequest:
         update: The update text, if any.
         default_graph_uris: Protocol ``default-graph-uri`` values.
         named_graph_uris: Protocol ``named-graph-uri`` values.
-        using_graph_uris: Protocol ``using-graph-uri``/``using-named-graph-uri`` values.
+        using_graph_uris: Protocol ``using-graph-uri`` values.
+        using_named_graph_uris: Protocol ``using-named-graph-uri`` values.
+        base_iri: The base IRI of the request (the endpoint URL).
     """
 
     query: str | None = None
@@ -77,12 +91,15 @@ class SparqlRequest:
     default_graph_uris: list[str] = field(default_factory=list)
     named_graph_uris: list[str] = field(default_factory=list)
     using_graph_uris: list[str] = field(default_factory=list)
+    using_named_graph_uris: list[str] = field(default_factory=list)
+    base_iri: str = ""
 
 
 @router.get("/sparql", name="sparql_get", responses=_RESULT_DOC, summary="Query")
 async def sparql_get(
     request: Request,
     store: StoreDep,
+    runner: QueryRunnerDep,
     settings: SettingsDep,
     query: Annotated[str | None, Query(description="A SPARQL query.")] = None,
     default_graph_uri: GraphParam = None,
@@ -91,12 +108,13 @@ async def sparql_get(
     """Run a query given as ``?query=``; without one, return the service description."""
     params = parse_qsl(request.url.query, keep_blank_values=True)
     sparql = _collect(params)
+    sparql.base_iri = str(request.url_for("sparql_get"))
     if sparql.update is not None:
         raise InputError("updates must be sent with POST (form field `update` or " + UPDATE_TYPE)
     accept = request.headers.get("accept")
     if sparql.query is None:
         return _service_description(request, settings, accept)
-    return await run_in_threadpool(_run_query, store, sparql, accept)
+    return await run_in_threadpool(_run_query, store, runner, settings, sparql, accept)
 
 
 router.add_api_route(
@@ -105,7 +123,9 @@ router.add_api_route(
 
 
 @router.post("/sparql", openapi_extra=_BODY_DOC, responses=_RESULT_DOC, summary="Query or update")
-async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+async def sparql_post(
+    request: Request, store: StoreDep, runner: QueryRunnerDep, settings: SettingsDep
+) -> Response:
     """Run a query or an update sent as a form, ``application/sparql-query`` or ``-update``."""
     sparql = await _read_post(request, settings)
     if sparql.query is not None and sparql.update is not None:
@@ -115,7 +135,8 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep) 
         return await run_in_threadpool(_run_update, store, sparql)
     if sparql.query is None:
         raise InputError("no query: send the form field `query` (or `update`)")
-    return await run_in_threadpool(_run_query, store, sparql, request.headers.get("accept"))
+    accept = request.headers.get("accept")
+    return await run_in_threadpool(_run_query, store, runner, settings, sparql, accept)
 
 
 @router.post(
@@ -152,8 +173,8 @@ def _collect(
         update=updates[0] if updates else None,
         default_graph_uris=values.get("default-graph-uri", []),
         named_graph_uris=values.get("named-graph-uri", []),
-        using_graph_uris=values.get("using-graph-uri", [])
-        + values.get("using-named-graph-uri", []),
+        using_graph_uris=values.get("using-graph-uri", []),
+        using_named_graph_uris=values.get("using-named-graph-uri", []),
     )
 
 
@@ -175,35 +196,31 @@ async def _read_post(request: Request, settings: Settings) -> SparqlRequest:
     text = await _read_text(request, settings.max_request_bytes)
     url_params = parse_qsl(request.url.query, keep_blank_values=True)
     if media == FORM_TYPE:
-        return _collect(url_params + parse_qsl(text, keep_blank_values=True))
-    if media == QUERY_TYPE:
-        return _collect(url_params, query=text)
-    return _collect(url_params, update=text)
-
-
-def _too_large(limit: int) -> str:
-    return f"the request body is over {limit} bytes; send a smaller one"
+        sparql = _collect(url_params + parse_qsl(text, keep_blank_values=True))
+    elif media == QUERY_TYPE:
+        sparql = _collect(url_params, query=text)
+    else:
+        sparql = _collect(url_params, update=text)
+    sparql.base_iri = str(request.url_for("sparql_get"))
+    return sparql
 
 
 async def _read_text(request: Request, limit: int) -> str:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise RequestTooLargeError(_too_large(limit))
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise RequestTooLargeError(_too_large(limit))
-        chunks.append(chunk)
+    body = await read_body(request, limit)
     try:
-        return b"".join(chunks).decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"the request body is not UTF-8 ({exc.reason}); send UTF-8") from exc
 
 
 # ---------------------------------------------------------------------- running
-def _run_query(store: Store, sparql: SparqlRequest, accept: str | None) -> Response:
+def _run_query(
+    store: Store,
+    runner: QueryRunner,
+    settings: Settings,
+    sparql: SparqlRequest,
+    accept: str | None,
+) -> Response:
     query = sparql.query or ""
     check_sparql(
         query, store=store, graph_uris=[*sparql.default_graph_uris, *sparql.named_graph_uris]
@@ -212,19 +229,27 @@ def _run_query(store: Store, sparql: SparqlRequest, accept: str | None) -> Respo
     solution_format = choose_format(accept, SOLUTION_OFFERS)
     graph_format = choose_format(accept, GRAPH_OFFERS)
     if form in ("SELECT", "ASK"):
-        result = _query(store, sparql, solution_format, form or "SELECT")
+        result = _query(runner, settings, sparql, solution_format, form or "SELECT")
     elif form is not None:
-        result = _query(store, sparql, graph_format, form)
+        result = _query(runner, settings, sparql, graph_format, form)
     else:  # the lexer cannot tell (or the text is malformed): let the store decide
         try:
-            result = _query(store, sparql, solution_format or "json", "SELECT")
+            result = _query(runner, settings, sparql, solution_format or "json", "SELECT")
         except UnsupportedFormat:
-            result = _query(store, sparql, graph_format, "CONSTRUCT")
-    return Response(content=result.body, media_type=result.media_type, headers={"Vary": "Accept"})
+            result = _query(runner, settings, sparql, graph_format, "CONSTRUCT")
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+        headers[ROW_LIMIT_HEADER] = str(settings.max_result_rows)
+    return Response(content=result.body, media_type=result.media_type, headers=headers)
 
 
 def _query(
-    store: Store, sparql: SparqlRequest, result_format: ResultFormat | None, form: str
+    runner: QueryRunner,
+    settings: Settings,
+    sparql: SparqlRequest,
+    result_format: ResultFormat | None,
+    form: str,
 ) -> QueryResult:
     if result_format is None:
         offers = SOLUTION_OFFERS if form in ("SELECT", "ASK") else GRAPH_OFFERS
@@ -232,11 +257,14 @@ def _query(
             f"none of the media types in Accept can hold {form} results; accept one of "
             + ", ".join(media for media, _ in offers)
         )
-    return store.query(
+    return runner.query(
         sparql.query or "",
         result_format=result_format,
         default_graph_uris=sparql.default_graph_uris,
         named_graph_uris=sparql.named_graph_uris,
+        max_rows=settings.max_result_rows,
+        timeout=settings.query_timeout,
+        base_iri=sparql.base_iri or None,
     )
 
 
@@ -262,20 +290,42 @@ def _authorize(settings: Settings, authorization: str | None) -> None:
 
 def _run_update(store: Store, sparql: SparqlRequest) -> Response:
     update = sparql.update or ""
-    if sparql.using_graph_uris:
-        if any(clause != "FROM" for clause, _ in dataset_clauses(update)):
-            raise InputError("using-graph-uri conflicts with USING/WITH in the update; give one")
-        raise InputError(
-            "using-graph-uri/using-named-graph-uri are not supported; put USING <graph> in the "
-            "update instead"
-        )
     check_sparql(update, store=store)
-    store.update(update)
+    using = [*sparql.using_graph_uris, *sparql.using_named_graph_uris]
+    if using:
+        if any(clause != "FROM" for clause, _ in dataset_clauses(update)):
+            raise InputError(
+                "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in "
+                "the update; give the dataset one way"
+            )
+        for iri in using:
+            check_graph_iri("using-graph-uri", iri)
+        update = add_using(update, sparql.using_graph_uris, sparql.using_named_graph_uris)
+    store.update(_with_base(update, sparql.base_iri))
     return Response(status_code=204)
 
 
+def _with_base(sparql: str, base_iri: str) -> str:
+    """Resolve relative IRIs against the endpoint URL (a ``BASE`` in the text still wins)."""
+    if not base_iri:
+        return sparql
+    check_graph_iri("base IRI", base_iri)
+    return f"BASE <{base_iri}> {sparql}"
+
+
+@functools.cache
+def _examples() -> list[ExampleQuery]:
+    return load_example_queries()
+
+
 def _service_description(request: Request, settings: Settings, accept: str | None) -> Response:
-    chosen = choose(accept, DESCRIPTION_OFFERS)
+    chosen = choose(accept, (*DESCRIPTION_OFFERS, (HTML_TYPE, "html")))
+    if chosen is not None and chosen[0] == HTML_TYPE:
+        root = request.scope.get("root_path", "").rstrip("/")
+        page = render_editor(
+            endpoint=f"{root}/sparql", static_root=f"{root}/static", examples=_examples()
+        )
+        return HTMLResponse(page, headers={"Vary": "Accept"})
     if chosen is None:
         raise InputError(
             "no query: give ?query=... (GET /sparql with Accept: text/turtle returns the service "

@@ -83,11 +83,14 @@ class QueryResult:
         body: The serialised result.
         media_type: Its media type.
         form: The query form that produced it.
+        truncated: Rows (solutions or triples) were left off because of ``max_rows``; the
+            body is still a complete document.
     """
 
     body: bytes
     media_type: str
     form: QueryForm
+    truncated: bool = False
 
 
 @runtime_checkable
@@ -113,14 +116,24 @@ class Store(Protocol):
         result_format: ResultFormat = "json",
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query and serialise the result.
 
-        Without dataset parameters the default graph is the union of all graphs.
+        Without dataset parameters the default graph is the union of all graphs. With
+        ``max_rows``, at most that many solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) are
+        returned and :attr:`QueryResult.truncated` says whether any were left off. ``timeout``
+        is a cooperative limit: a backend stops the query where it can (the embedded store
+        between rows; a remote store by its HTTP timeout). Hard limits are the job of
+        :class:`kg.store.query_pool.QueryPool`. ``base_iri`` resolves relative IRIs (the
+        protocol endpoint passes its own URL); a ``BASE`` in the query still wins.
 
         Raises:
             QuerySyntaxError: The query does not parse.
             UnsupportedFormat: The format does not fit the query form.
+            QueryTimeout: The query ran over ``timeout``.
         """
         ...
 
@@ -150,6 +163,45 @@ class Store(Protocol):
 
     def dump(self, fmt: DumpFormat) -> bytes:
         """Serialise the whole store (all graphs)."""
+        ...
+
+    def read_graph(self, graph_iri: str | None, fmt: DumpFormat) -> bytes | None:
+        """Serialise one graph (None: the default graph) as turtle, ntriples, rdfxml or jsonld.
+
+        Returns:
+            The serialisation, or None if the named graph does not exist.
+
+        Raises:
+            UnsupportedFormat: The format cannot hold a single graph.
+        """
+        ...
+
+    def write_graph(
+        self,
+        graph_iri: str | None,
+        data: bytes,
+        fmt: DumpFormat,
+        *,
+        replace: bool,
+        base_iri: str | None = None,
+    ) -> bool:
+        """Replace (``replace=True``) or add to one graph with an RDF document, atomically.
+
+        Returns:
+            Whether the graph was created.
+
+        Raises:
+            UnsupportedFormat: The format cannot hold a single graph.
+            InputError: The document does not parse; nothing was written.
+        """
+        ...
+
+    def drop_graph(self, graph_iri: str | None) -> bool:
+        """Delete a named graph, or empty the default graph (None).
+
+        Returns:
+            Whether there was a graph to delete.
+        """
         ...
 
     def quads(self) -> list[Quad]:

@@ -1,7 +1,8 @@
 """The embedded store: Oxigraph, in memory or persistent on disk.
 
-This is the only module that imports :mod:`pyoxigraph`. Its exceptions are translated into
-:mod:`kg.errors` here.
+This module and its parts :mod:`kg.store.oxigraph_terms` and :mod:`kg.store.oxigraph_graphs` are
+the only ones that import :mod:`pyoxigraph`.
+Its exceptions are translated into :mod:`kg.errors` here.
 
 >>> store = OxigraphStore(":memory:")
 >>> store.replace_graphs(remove=[], quads=[Quad("<http://ex/s>", "<http://ex/p>", '"o"', "http://ex/g")])
@@ -15,36 +16,40 @@ True
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError, StoreError, StoreUnavailable, UnsupportedFormat
+from kg.errors import (
+    QuerySyntaxError,
+    StoreError,
+    StoreUnavailable,
+    UnsupportedFormat,
+)
 from kg.store.base import MEDIA_TYPES, DumpFormat, Quad, QueryForm, QueryResult, ResultFormat, Term
+from kg.store.oxigraph_graphs import OxigraphGraphs
+from kg.store.oxigraph_terms import (
+    GRAPH_FORMATS,
+    SOLUTION_FORMATS,
+    data_block,
+    format_error,
+    named_node,
+    parse_quads,
+    running_error,
+    syntax_error,
+    take_rows,
+    to_quad,
+    to_term,
+)
+from kg.store.results import serialize_solutions
 from kg.store.sparql_text import dataset_clauses, query_form
 
 logger = logging.getLogger(__name__)
 
 MEMORY: Final = ":memory:"
-XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-_SOLUTION_FORMATS: Final[dict[str, ox.QueryResultsFormat]] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-_GRAPH_FORMATS: Final[dict[str, ox.RdfFormat]] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
 #: Prefixes written into Turtle and TriG dumps.
 DUMP_PREFIXES: Final[dict[str, str]] = {
     "ck": "https://w3id.org/conflict-kg/ontology#",
@@ -59,10 +64,8 @@ DUMP_PREFIXES: Final[dict[str, str]] = {
     "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
 }
 
-_OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
-
-class OxigraphStore:
+class OxigraphStore(OxigraphGraphs):
     """An Oxigraph store, in memory or persistent in a directory.
 
     Queries without dataset parameters (and without ``FROM``) see the union of all graphs as
@@ -71,16 +74,28 @@ class OxigraphStore:
     Args:
         path: A directory (created if missing) for a persistent store; None or ``":memory:"``
             for an in-memory one.
+        read_only: Open the directory read-only, next to the process that holds it for
+            writing (the query workers of :class:`kg.store.query_pool.QueryPool`). The handle
+            sees the data as it was when opened; open a new one to see later writes.
+
+    Attributes:
+        generation: Counts the writes made through this object, so that read-only handles in
+            other processes know when to reopen.
 
     Raises:
         StoreUnavailable: The directory cannot be opened, e.g. another process holds its lock.
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path: Path | None = None if path is None or str(path) == MEMORY else Path(path)
+        self.generation = 0
+        self._count: tuple[int, int] | None = None
+        self._read_only = read_only and self.path is not None
         try:
             if self.path is None:
                 self._store: ox.Store | None = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
@@ -120,16 +135,18 @@ class OxigraphStore:
         Raises:
             StoreError: A quad is malformed or the write failed; the store is unchanged.
         """
-        parsed = _parse_quads(quads)
-        parts = [f"DROP SILENT GRAPH {_named_node(iri)}" for iri in remove]
+        parsed = parse_quads(quads)
+        parts = [f"DROP SILENT GRAPH {named_node(iri)}" for iri in remove]
         if parsed:
-            parts.append("INSERT DATA {\n" + _data_block(parsed) + "}")
+            parts.append("INSERT DATA {\n" + data_block(parsed) + "}")
         if not parts:
             return
         try:
             self._db.update(" ;\n".join(parts))
         except (SyntaxError, RuntimeError, OSError) as exc:
             raise StoreError(f"replacing graphs failed, the store is unchanged: {exc}") from exc
+        finally:
+            self.generation += 1
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction.
@@ -145,7 +162,7 @@ class OxigraphStore:
         try:
             self._db.update(sparql)
         except SyntaxError as exc:
-            raise _syntax_error(exc, "update") from exc
+            raise syntax_error(exc, "update") from exc
         except RuntimeError as exc:
             raise QuerySyntaxError(
                 f"the update failed and nothing was changed: {exc}. Use SILENT (e.g. DROP "
@@ -153,6 +170,8 @@ class OxigraphStore:
             ) from exc
         except OSError as exc:
             raise StoreError(f"the update failed and was rolled back: {exc}") from exc
+        finally:
+            self.generation += 1
 
     # ------------------------------------------------------------------ reads
     def query(
@@ -162,6 +181,9 @@ class OxigraphStore:
         result_format: ResultFormat = "json",
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query and serialise its result.
 
@@ -173,30 +195,57 @@ class OxigraphStore:
             default_graph_uris: Graphs whose merge is the default graph (protocol
                 ``default-graph-uri``).
             named_graph_uris: Graphs available to ``GRAPH`` (protocol ``named-graph-uri``).
+            max_rows: Return at most this many solutions or triples (None: all).
+            timeout: Seconds after which reading rows stops with :class:`QueryTimeout` (a
+                cooperative limit: it cannot stop the engine before the first row).
+            base_iri: Base IRI for relative IRIs in the query.
 
         Returns:
-            The serialised result with its media type and query form.
+            The serialised result with its media type, query form and truncation flag.
 
         Raises:
             QuerySyntaxError: The query does not parse.
             UnsupportedFormat: The format does not fit the query form.
+            QueryTimeout: Reading the rows took longer than ``timeout``.
         """
-        result = self._run(sparql, default_graph_uris, named_graph_uris)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        result = self._run(sparql, default_graph_uris, named_graph_uris, base_iri)
         form: QueryForm
+        truncated = False
         try:
             if isinstance(result, ox.QueryTriples):
-                form = "DESCRIBE" if _is_describe(sparql) else "CONSTRUCT"
-                if result_format not in _GRAPH_FORMATS:
-                    raise _format_error(form, result_format, _GRAPH_FORMATS)
-                body = result.serialize(format=_GRAPH_FORMATS[result_format])
-            else:
+                form = "DESCRIBE" if query_form(sparql) == "DESCRIBE" else "CONSTRUCT"
+                if result_format not in GRAPH_FORMATS:
+                    raise format_error(form, result_format, GRAPH_FORMATS)
+                if max_rows is None and deadline is None:
+                    body = result.serialize(format=GRAPH_FORMATS[result_format])
+                else:
+                    triples, truncated = take_rows(result, max_rows, deadline)
+                    body = ox.serialize(triples, format=GRAPH_FORMATS[result_format])
+            elif isinstance(result, ox.QueryBoolean) or (max_rows is None and deadline is None):
                 form = "ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
-                if result_format not in _SOLUTION_FORMATS:
-                    raise _format_error(form, result_format, _SOLUTION_FORMATS)
-                body = result.serialize(format=_SOLUTION_FORMATS[result_format])
+                if result_format not in SOLUTION_FORMATS:
+                    raise format_error(form, result_format, SOLUTION_FORMATS)
+                body = result.serialize(format=SOLUTION_FORMATS[result_format])
+            else:
+                form = "SELECT"
+                if result_format not in SOLUTION_FORMATS:
+                    raise format_error(form, result_format, SOLUTION_FORMATS)
+                names = [v.value for v in result.variables]
+                solutions, truncated = take_rows(result, max_rows, deadline)
+                rows = [
+                    {n: to_term(t) for n in names if (t := solution[n]) is not None}
+                    for solution in solutions
+                ]
+                body = serialize_solutions(names, rows, result_format)
         except (OSError, RuntimeError) as exc:
-            raise _running_error(exc) from exc
-        return QueryResult(body=body or b"", media_type=MEDIA_TYPES[result_format], form=form)
+            raise running_error(exc) from exc
+        return QueryResult(
+            body=body or b"",
+            media_type=MEDIA_TYPES[result_format],
+            form=form,
+            truncated=truncated,
+        )
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         """Run a SELECT query and return its rows (unbound variables are absent).
@@ -223,10 +272,10 @@ class OxigraphStore:
                 for name in names:
                     value = solution[name]
                     if value is not None:
-                        row[name] = _to_term(value)
+                        row[name] = to_term(value)
                 rows.append(row)
         except (OSError, RuntimeError) as exc:
-            raise _running_error(exc) from exc
+            raise running_error(exc) from exc
         return rows
 
     def ask(self, sparql: str) -> bool:
@@ -252,7 +301,21 @@ class OxigraphStore:
 
     def quads(self) -> list[Quad]:
         """Every quad in the store (terms as N-Triples strings, graph a bare IRI or None)."""
-        return [_to_quad(q) for q in self._db]
+        return [to_quad(q) for q in self._db]
+
+    def snapshot(self, target: Path) -> None:
+        """Write a consistent, independent copy of an on-disk store to ``target`` (hard links
+        where possible, so it takes milliseconds). The query workers read snapshots.
+
+        Raises:
+            StoreError: The store is in memory, or the copy failed.
+        """
+        if self.path is None:
+            raise StoreError("only an on-disk store can be snapshotted")
+        try:
+            self._db.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"snapshotting the store to {target} failed: {exc}") from exc
 
     def dump(self, fmt: DumpFormat) -> bytes:
         """Serialise the whole store.
@@ -270,9 +333,9 @@ class OxigraphStore:
         Raises:
             UnsupportedFormat: The format is unknown.
         """
-        if fmt not in _GRAPH_FORMATS:
-            raise UnsupportedFormat(f"cannot dump as {fmt!r}; use one of {sorted(_GRAPH_FORMATS)}")
-        rdf_format = _GRAPH_FORMATS[fmt]
+        if fmt not in GRAPH_FORMATS:
+            raise UnsupportedFormat(f"cannot dump as {fmt!r}; use one of {sorted(GRAPH_FORMATS)}")
+        rdf_format = GRAPH_FORMATS[fmt]
         prefixes = DUMP_PREFIXES if fmt in ("turtle", "trig") else None
         if rdf_format.supports_datasets:
             body = self._db.dump(format=rdf_format, prefixes=prefixes)
@@ -283,14 +346,21 @@ class OxigraphStore:
         return body or b""
 
     def __len__(self) -> int:
-        """Number of quads in all graphs."""
-        return len(self._db)
+        """Number of quads in all graphs.
+
+        Counting scans the whole store (about 0.15 s per million quads on disk), so the count
+        is kept until the next write through this object (the only writer: the directory is
+        locked).
+        """
+        if self._count is None or self._count[0] != self.generation:
+            self._count = (self.generation, len(self._db))
+        return self._count[1]
 
     def close(self) -> None:
         """Flush and release the store (unlocks its directory). Closing twice is harmless."""
         if self._store is None:
             return
-        if self.path is not None:
+        if self.path is not None and not self._read_only:
             try:
                 self._store.flush()
             except OSError:
@@ -299,100 +369,23 @@ class OxigraphStore:
 
     # ------------------------------------------------------------------ helpers
     def _run(
-        self, sparql: str, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
+        self,
+        sparql: str,
+        default_graph_uris: Sequence[str],
+        named_graph_uris: Sequence[str],
+        base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
         if default_graph_uris or named_graph_uris:
-            kwargs["default_graph"] = [_named_node(iri) for iri in default_graph_uris]
-            kwargs["named_graphs"] = [_named_node(iri) for iri in named_graph_uris]
+            kwargs["default_graph"] = [named_node(iri) for iri in default_graph_uris]
+            kwargs["named_graphs"] = [named_node(iri) for iri in named_graph_uris]
         elif not any(clause.startswith("FROM") for clause, _ in dataset_clauses(sparql)):
             kwargs["use_default_graph_as_union"] = True
         try:
             return self._db.query(sparql, **kwargs)
         except SyntaxError as exc:
-            raise _syntax_error(exc, "query") from exc
+            raise syntax_error(exc, "query") from exc
         except RuntimeError as exc:
             raise QuerySyntaxError(f"the query failed: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the query failed: {exc}") from exc
-
-
-def _named_node(iri: str) -> ox.NamedNode:
-    try:
-        return ox.NamedNode(iri.removeprefix("<").removesuffix(">"))
-    except ValueError as exc:
-        raise QuerySyntaxError(f"{iri!r} is not a valid IRI: {exc}; give an absolute IRI") from exc
-
-
-def _parse_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
-    lines = []
-    for quad in quads:
-        graph = f" {_bracket(quad.graph)}" if quad.graph else ""
-        lines.append(f"{quad.subject} {quad.predicate} {quad.object}{graph} .\n")
-    try:
-        return list(ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
-    except SyntaxError as exc:
-        raise StoreError(
-            f'malformed quad ({exc}); terms must be N-Triples (<iri>, "literal", _:b) and the '
-            "graph a bare IRI. Nothing was written."
-        ) from exc
-
-
-def _bracket(iri: str) -> str:
-    return iri if iri.startswith("<") else f"<{iri}>"
-
-
-def _data_block(quads: list[ox.Quad]) -> str:
-    by_graph: dict[str, list[str]] = {}
-    for quad in quads:
-        key = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
-        by_graph.setdefault(key, []).append(f"{quad.subject} {quad.predicate} {quad.object} .")
-    parts = []
-    for graph, triples in by_graph.items():
-        body = "\n".join(triples)
-        parts.append(f"GRAPH {graph} {{\n{body}\n}}\n" if graph else body + "\n")
-    return "".join(parts)
-
-
-def _to_term(value: _OxTerm) -> Term:
-    if isinstance(value, ox.NamedNode):
-        return Term("iri", value.value)
-    if isinstance(value, ox.BlankNode):
-        return Term("bnode", value.value)
-    if isinstance(value, ox.Literal):
-        datatype = value.datatype.value
-        if value.language or datatype in (XSD_STRING, RDF_LANG_STRING):
-            return Term("literal", value.value, language=value.language)
-        return Term("literal", value.value, datatype=datatype)
-    return Term("literal", str(value))  # an RDF 1.2 triple term
-
-
-def _to_quad(quad: ox.Quad) -> Quad:
-    graph = quad.graph_name
-    graph_iri = graph.value if isinstance(graph, ox.NamedNode) else None
-    if isinstance(graph, ox.BlankNode):
-        graph_iri = str(graph)
-    return Quad(str(quad.subject), str(quad.predicate), str(quad.object), graph_iri)
-
-
-def _is_describe(sparql: str) -> bool:
-    return query_form(sparql) == "DESCRIBE"
-
-
-def _running_error(exc: OSError | RuntimeError) -> StoreError:
-    if isinstance(exc, RuntimeError):
-        return QuerySyntaxError(f"the query failed while running: {exc}")
-    return StoreError(f"the query failed while running: {exc}")
-
-
-def _syntax_error(exc: SyntaxError, what: str) -> QuerySyntaxError:
-    return QuerySyntaxError(
-        f"the SPARQL {what} does not parse: {exc}. Check the syntax at that line and column "
-        "(prefixes declared, braces balanced, IRIs in <...>)."
-    )
-
-
-def _format_error(form: str, fmt: str, allowed: dict[str, Any]) -> UnsupportedFormat:
-    return UnsupportedFormat(
-        f"{form} results cannot be given as {fmt!r}; use one of {', '.join(allowed)}"
-    )

@@ -42,6 +42,7 @@ from kg.store.base import (
     ResultFormat,
     Term,
 )
+from kg.store.sparql_graphs import SparqlGraphs
 from kg.store.sparql_text import query_form
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ _DEFAULT_TRIPLES: Final = (
 )
 
 
-class SparqlStore:
+class SparqlStore(SparqlGraphs):
     """A store behind a SPARQL 1.1 Protocol endpoint.
 
     Args:
@@ -132,8 +133,14 @@ class SparqlStore:
         result_format: ResultFormat = "json",
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
+        max_rows: int | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a query on the endpoint; see :meth:`kg.store.base.Store.query`.
+
+        ``max_rows`` is not applied here: the remote server's own result limits apply.
+        ``timeout`` is the HTTP timeout of this request (default: the store's).
 
         Raises:
             QuerySyntaxError: The query does not parse.
@@ -147,12 +154,16 @@ class SparqlStore:
                     f"{form} results cannot be given as {result_format!r}; "
                     f"use one of {', '.join(allowed)}"
                 )
+        if base_iri:
+            sparql = f"BASE <{base_iri}> {sparql}"
         fields = {
             "query": [sparql],
             "default-graph-uri": list(default_graph_uris),
             "named-graph-uri": list(named_graph_uris),
         }
-        body, media_type = self._post(self.endpoint_url, fields, accept=MEDIA_TYPES[result_format])
+        body, media_type = self._post(
+            self.endpoint_url, fields, accept=MEDIA_TYPES[result_format], timeout=timeout
+        )
         return QueryResult(body=body, media_type=media_type, form=form or _form_of(media_type))
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
@@ -251,7 +262,9 @@ class SparqlStore:
         *,
         accept: str,
         headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> tuple[bytes, str]:
+        timeout = self.timeout if timeout is None else timeout
         if self._closed:
             raise StoreUnavailable("the store is closed; open it again with open_store()")
         data = urlencode([(k, v) for k, values in fields.items() for v in values]).encode()
@@ -261,14 +274,14 @@ class SparqlStore:
         for name, value in (headers or {}).items():
             request.add_header(name, value)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 body: bytes = response.read()
                 media_type = response.headers.get_content_type()
         except urllib.error.HTTPError as exc:
             raise _http_error(url, exc) from exc
         except TimeoutError as exc:
             raise QueryTimeout(
-                f"{url} did not answer within {self.timeout:g} s; simplify the query or raise "
+                f"{url} did not answer within {timeout:g} s; simplify the query or raise "
                 "the timeout"
             ) from exc
         except (urllib.error.URLError, OSError) as exc:

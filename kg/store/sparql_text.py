@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin
@@ -181,3 +181,49 @@ def _expand(token: Token, prefixes: dict[str, str], base: str) -> str:
     if prefix not in prefixes:
         return token.text
     return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+
+
+def add_using(update: str, graph_uris: Sequence[str], named_graph_uris: Sequence[str]) -> str:
+    """Give each ``INSERT``/``DELETE … WHERE`` operation of an update the dataset named by the
+    protocol parameters ``using-graph-uri`` and ``using-named-graph-uri``.
+
+    The clauses go in front of every top-level ``WHERE`` that follows a template's closing
+    brace. The update must not have ``USING`` or ``WITH`` clauses of its own (the protocol
+    forbids combining them).
+
+    Args:
+        update: The update text.
+        graph_uris: Graphs whose merge is the default graph of each ``WHERE``.
+        named_graph_uris: Graphs available to ``GRAPH`` in each ``WHERE``.
+
+    Returns:
+        The rewritten update.
+
+    >>> add_using("INSERT { ?s a <x:T> } WHERE { ?s a <x:U> }", ["http://g/1"], [])
+    'INSERT { ?s a <x:T> } USING <http://g/1> WHERE { ?s a <x:U> }'
+    >>> add_using("DELETE WHERE { ?s ?p ?o }", ["http://g/1"], [])
+    'DELETE WHERE { ?s ?p ?o }'
+    """
+    clauses = [f"USING <{iri}> " for iri in graph_uris]
+    clauses += [f"USING NAMED <{iri}> " for iri in named_graph_uris]
+    using = "".join(clauses)
+    if not using:
+        return update
+    parts: list[str] = []
+    depth = 0
+    previous = ""
+    position = 0
+    for match in _TOKEN.finditer(update):
+        kind, text = match.lastgroup, match.group()
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "other" and text == "{":
+            depth += 1
+        elif kind == "other" and text == "}":
+            depth -= 1
+        elif kind == "word" and text.upper() == "WHERE" and depth == 0 and previous == "}":
+            parts.append(update[position : match.start()] + using)
+            position = match.start()
+        previous = text
+    parts.append(update[position:])
+    return "".join(parts)

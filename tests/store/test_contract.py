@@ -343,3 +343,34 @@ def test_contract_store_path_that_is_a_file_gives_unavailable(tmp_path: Path) ->
     path.write_text("not a store")
     with pytest.raises(StoreUnavailable, match="directory"):
         OxigraphStore(path)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "rdfxml", "jsonld"])
+def test_contract_read_write_drop_graph(store: Store, fmt: str) -> None:
+    g3 = f"{EX}graph/three"
+    turtle = f"@prefix ex: <{EX}> . ex:carol ex:name 'Carol' ; ex:knows ex:alice ."
+    assert store.read_graph(g3, "turtle") is None
+    assert store.write_graph(g3, turtle.encode(), "turtle", replace=True) is True
+    body = store.read_graph(g3, fmt)  # type: ignore[arg-type]
+    assert body is not None
+    rdflib_format = {"ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}.get(fmt, fmt)
+    expected = rdflib.Graph().parse(data=turtle, format="turtle")
+    got = rdflib.Graph()
+    for s, p, o, _ in parse_dataset(body, rdflib_format).quads():
+        got.add((s, p, o))
+    assert isomorphic(got, expected)
+    more = f'<{EX}carol> <{EX}age> "7"^^<{XSD_INT}> .'.encode()
+    assert store.write_graph(g3, more, "ntriples", replace=False) is False
+    assert len(rdflib.Graph().parse(data=store.read_graph(g3, "ntriples"), format="nt")) == 3
+    assert store.write_graph(g3, more, "ntriples", replace=True) is False
+    assert len(rdflib.Graph().parse(data=store.read_graph(g3, "ntriples"), format="nt")) == 1
+    assert store.drop_graph(g3) is True
+    assert store.drop_graph(g3) is False
+    assert store.read_graph(g3, "ntriples") is None
+
+
+def test_contract_default_graph_write(store: Store) -> None:
+    data = f"<{EX}s> <{EX}p> <{EX}o> .".encode()
+    store.write_graph(None, data, "ntriples", replace=True)
+    assert f"<{EX}s>" in (store.read_graph(None, "ntriples") or b"").decode()
+    assert store.drop_graph(None) is True
