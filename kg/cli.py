@@ -17,7 +17,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, BinaryIO, ParamSpec, TypeVar
@@ -30,12 +30,12 @@ from rich.table import Table
 from kg import __version__
 from kg.errors import ConfigError, InputError, KGError, StoreUnavailable
 from kg.ids import DEFAULT_BASE_IRI, doc_id_from_name, is_valid_doc_id
+from kg.parallel import ingest_reports
 from kg.pipeline import (
     Extractor,
     IngestResult,
     delete_report,
     ensure_ontology,
-    ingest_report,
     relation_records,
 )
 from kg.reports import STDIN, STDIN_DOC_ID, parse_date, read_reports, read_text
@@ -200,6 +200,10 @@ def ingest(
     ] = None,
     store: StoreOption = None,
     memory: MemoryOption = False,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, help="Processes that parse reports (the store has one writer)."),
+    ] = 1,
 ) -> None:
     """Ingest reports into the store (re-ingesting a report id replaces it)."""
     settings = get_settings()
@@ -214,17 +218,15 @@ def ingest(
         ensure_ontology(kg_store, base_iri=settings.base_iri, ontology_path=settings.ontology_path)
         with _progress() as progress:
             task = progress.add_task("ingesting", total=len(reports))
-            for report in reports:
-                progress.update(task, description=report.id)
-                results.append(
-                    ingest_report(
-                        report,
-                        extractor=extractor,
-                        store=kg_store,
-                        base_iri=settings.base_iri,
-                        now=datetime.now(UTC),
-                    )
-                )
+            for result in ingest_reports(
+                reports,
+                extractor=extractor,
+                store=kg_store,
+                base_iri=settings.base_iri,
+                workers=workers,
+            ):
+                progress.update(task, description=result.doc_id)
+                results.append(result)
                 progress.advance(task)
         total_quads = len(kg_store)
     _print_ingest_summary(results, total_quads)
@@ -432,6 +434,29 @@ def delete(
     sys.stdout.write(f"deleted {doc_id}: {removed} quads removed\n")
 
 
+@app.command()
+@_handles_errors
+def restore(
+    dump: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="An N-Quads dump from `kg export --format nquads`."),
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Drop the store's contents first.")
+    ] = False,
+    store: StoreOption = None,
+    memory: MemoryOption = False,
+) -> None:
+    """Restore the store from an N-Quads dump, in one transaction."""
+    from kg.backup import read_dump, restore_quads
+
+    settings = get_settings()
+    quads = read_dump(dump)  # parse it all before the store is opened or written
+    with _open_store(settings, store, memory, must_exist=False) as kg_store:
+        result = restore_quads(kg_store, quads, replace=replace)
+    sys.stdout.write(f"restored {result.quads} quads in {result.graphs} graphs from {dump}\n")
+
+
 # --- helpers -----------------------------------------------------------------------------------
 
 
@@ -469,7 +494,7 @@ def _open_store(
             f"no store at {spec}: ingest reports first (kg ingest PATH --store {spec}) "
             "or point --store / KG_STORE at an existing store"
         )
-    kg_store = open_store(spec)
+    kg_store = open_store(spec, token=settings.update_token)
     try:
         yield kg_store
     finally:

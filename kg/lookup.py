@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Final, Literal
@@ -24,7 +25,7 @@ from kg.store.base import QueryResult, ResultFormat, Store
 from kg.ties import Tie, TieFilter, fetch_ties
 
 Direction = Literal["out", "in", "both"]
-_ENTITY_CLASSES: Final = " ".join(f"ck:{name}" for name in ENTITY_TYPES)
+_WORD: Final = re.compile(r"\w")
 
 
 def sparql_string(text: str) -> str:
@@ -63,9 +64,13 @@ def search_entities(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[Actor], int]:
-    """Find entities whose label or an alias contains ``q`` (case-insensitive).
+    """Find entities whose label or an alias matches ``q``.
 
-    Exact matches rank first, then prefix matches, then the rest by label.
+    Words of ``q`` are matched through :meth:`Store.search_labels`: in the embedded store a
+    full-text index where every word must start a word of the name, ignoring case and accents
+    (``zelensky`` finds "Volodymyr Zelenskyy"); a remote store matches substrings. A ``q``
+    without letters or digits matches names containing it (empty: every entity). Exact
+    matches rank first, then prefix matches, then the rest by label.
 
     Args:
         store: The store.
@@ -81,19 +86,15 @@ def search_entities(
     Raises:
         InputError: ``type_`` is not an entity class.
     """
-    type_clause = f"?x a ck:{entity_type(type_)} ." if type_ else ""
+    classes = [entity_type(type_)] if type_ else list(ENTITY_TYPES)
     needle = q.strip().lower()
-    rows = store.select(
-        PREFIXES
-        + f"""SELECT DISTINCT ?x WHERE {{
-  ?x a ?c . VALUES ?c {{ {_ENTITY_CLASSES} }}
-  {type_clause}
-  ?x rdfs:label|skos:altLabel ?name .
-  FILTER(STRSTARTS(STR(?x), "{entity_prefix(base_iri)}"))
-  FILTER(CONTAINS(LCASE(STR(?name)), {sparql_string(needle)}))
-}}"""
-    )
-    actors = fetch_actors(store, base_iri=base_iri, iris=[row["x"].value for row in rows])
+    prefix = entity_prefix(base_iri)
+    if _WORD.search(needle):
+        hits = store.search_labels(needle, types=[CK_IRI + c for c in classes], limit=None)
+        iris = [iri for iri, _, _ in hits if iri.startswith(prefix)]
+    else:
+        iris = _scan_names(store, prefix=prefix, classes=classes, needle=needle)
+    actors = fetch_actors(store, base_iri=base_iri, iris=iris)
 
     def rank(actor: Actor) -> tuple[int, str]:
         names = [n.lower() for n in (actor.label, *actor.aliases)]
@@ -105,6 +106,21 @@ def search_entities(
 
     ordered = sorted(actors.values(), key=rank)
     return ordered[offset : offset + limit], len(ordered)
+
+
+def _scan_names(store: Store, *, prefix: str, classes: list[str], needle: str) -> list[str]:
+    """Entities of ``classes`` with a name containing ``needle``, by a SPARQL scan."""
+    values = " ".join(f"ck:{name}" for name in classes)
+    rows = store.select(
+        PREFIXES
+        + f"""SELECT DISTINCT ?x WHERE {{
+  ?x a ?c . VALUES ?c {{ {values} }}
+  ?x rdfs:label|skos:altLabel ?name .
+  FILTER(STRSTARTS(STR(?x), "{prefix}"))
+  FILTER(CONTAINS(LCASE(STR(?name)), {sparql_string(needle)}))
+}}"""
+    )
+    return [row["x"].value for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

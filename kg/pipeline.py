@@ -23,6 +23,7 @@ from kg.nlp import load_pipeline, model_label
 from kg.rdf import build_quads
 from kg.resolve import entity_from_entry, resolve_mentions
 from kg.store.base import Quad, Store
+from kg.text_limits import check_sentence_chars, check_sentence_tokens
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -127,8 +128,10 @@ class Extractor:
         """Run every extraction stage on a report (no I/O).
 
         Raises:
+            InputError: A sentence is too long to extract from in reasonable time.
             ExtractionError: The report could not be processed.
         """
+        check_sentence_chars(report)
         try:
             doc = self.nlp(report.text)
         except (ValueError, RuntimeError) as exc:
@@ -136,7 +139,12 @@ class Extractor:
         return self.extract_doc(report, doc)
 
     def extract_doc(self, report: Report, doc: Doc) -> Extraction:
-        """Run the extraction stages on an already parsed report."""
+        """Run the extraction stages on an already parsed report.
+
+        Raises:
+            InputError: A sentence is too long to extract from in reasonable time.
+        """
+        check_sentence_tokens(report, (len(sent) for sent in doc.sents))
         sentences = _sentences(doc)
         candidates = find_mentions(
             doc, matcher=self.matcher, gazetteer=self.gazetteer, lexicon=self.lexicon
@@ -294,11 +302,18 @@ def _report_graphs(store: Store, base_iri: str, doc_id: str) -> list[str]:
 
 
 def ingest_report(
-    report: Report, *, extractor: Extractor, store: Store, base_iri: str, now: dt.datetime
+    report: Report,
+    *,
+    extractor: Extractor,
+    store: Store,
+    base_iri: str,
+    now: dt.datetime,
+    extraction: Extraction | None = None,
 ) -> IngestResult:
     """Extract a report and atomically replace its graphs in the store.
 
     Re-ingesting an unchanged report (same text, metadata and extractor) writes nothing.
+    ``extraction`` is the report's extraction when it was already made (``kg.parallel``).
 
     Raises:
         InputError: The report id cannot be used in IRIs.
@@ -318,7 +333,8 @@ def ingest_report(
         )
         n = int(counts[0]["n"].value) if counts and "n" in counts[0] else 0
         return IngestResult(report.id, n, 0, 0, 0, unchanged=True)
-    extraction = extractor.extract(report)
+    if extraction is None:
+        extraction = extractor.extract(report)
     quads = build_quads(extraction, base_iri=base_iri, now=now)
     remove = _report_graphs(store, base_iri, report.id)
     store.replace_graphs(remove=remove, quads=quads)

@@ -49,7 +49,8 @@ async def search(
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> EntityPage:
-    """Find entities whose label or an alias contains `q` (case-insensitive)."""
+    """Find entities with a name or alias matching every word of `q` as a word prefix,
+    ignoring case and accents (a full-text index); exact and prefix matches first."""
     items, total = await run_in_threadpool(
         lambda: search_entities(
             store, base_iri=settings.base_iri, q=q, type_=type, limit=limit, offset=offset

@@ -208,6 +208,31 @@ class Store(Protocol):
         """Every quad in the store."""
         ...
 
+    def search_labels(
+        self,
+        text: str,
+        *,
+        types: Sequence[str] | None = None,
+        limit: int | None = 20,
+        offset: int = 0,
+    ) -> list[tuple[str, str, float]]:
+        """Subjects with a name (``rdfs:label``, ``skos:altLabel``, ``ck:trigger``) matching
+        every word of ``text``, best first, each once with its best-matching name.
+
+        The embedded store uses a full-text index (word prefixes, ignoring case and accents);
+        a remote store scans with SPARQL ``CONTAINS`` (substrings, ignoring case).
+
+        Args:
+            text: Words to look for; without any word nothing matches.
+            types: Only subjects typed with one of these class IRIs (None: any ``ck:`` class).
+            limit: Most hits (None: all).
+            offset: Hits to skip.
+
+        Returns:
+            ``(iri, name, score)`` triples; higher scores match better.
+        """
+        ...
+
     def __len__(self) -> int:
         """Number of quads."""
         ...

@@ -10,7 +10,7 @@ from kg.store.base import Store
 MEMORY = ":memory:"
 
 
-def open_store(spec: str | Path, *, timeout: float = 30.0) -> Store:
+def open_store(spec: str | Path, *, timeout: float = 30.0, token: str | None = None) -> Store:
     """Open the store a ``--store``/``KG_STORE`` value names.
 
     Args:
@@ -18,6 +18,8 @@ def open_store(spec: str | Path, *, timeout: float = 30.0) -> Store:
             endpoint (the query endpoint; updates go to the same URL); otherwise a directory
             for the embedded persistent store (created if missing).
         timeout: Seconds to wait for a remote endpoint (ignored for embedded stores).
+        token: Bearer token a remote endpoint wants for updates, e.g. a running ``kg serve``'s
+            update token (ignored for embedded stores).
 
     Returns:
         The open store. Close it with ``store.close()``.
@@ -41,7 +43,7 @@ def open_store(spec: str | Path, *, timeout: float = 30.0) -> Store:
     if text.startswith(("http://", "https://")):
         from kg.store.sparql_store import SparqlStore
 
-        return SparqlStore(text, timeout=timeout)
+        return SparqlStore(text, timeout=timeout, token=token)
     from kg.store.oxigraph_store import OxigraphStore
 
     return OxigraphStore(Path(text).expanduser())

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Final
 
 import pyoxigraph as ox
@@ -33,6 +34,9 @@ class OxigraphGraphs:
 
     @property
     def _db(self) -> ox.Store:  # provided by OxigraphStore
+        raise NotImplementedError
+
+    def _unindexed_write(self) -> AbstractContextManager[None]:  # provided by OxigraphLabels
         raise NotImplementedError
 
     def read_graph(self, graph_iri: str | None, fmt: DumpFormat) -> bytes | None:
@@ -100,7 +104,8 @@ class OxigraphGraphs:
             parts.append("INSERT DATA {\n" + data_block(quads) + "}")
         if parts:
             try:
-                self._db.update(" ;\n".join(parts))
+                with self._unindexed_write():
+                    self._db.update(" ;\n".join(parts))
             except (SyntaxError, RuntimeError, OSError) as exc:
                 raise StoreError(f"writing the graph failed, it is unchanged: {exc}") from exc
             finally:
@@ -120,7 +125,10 @@ class OxigraphGraphs:
         if isinstance(graph, ox.NamedNode) and not self._db.contains_named_graph(graph):
             return False
         try:
-            self._db.update(f"DROP SILENT GRAPH {graph}" if graph_iri else "CLEAR SILENT DEFAULT")
+            with self._unindexed_write():
+                self._db.update(
+                    f"DROP SILENT GRAPH {graph}" if graph_iri else "CLEAR SILENT DEFAULT"
+                )
         except (SyntaxError, RuntimeError, OSError) as exc:
             raise StoreError(f"deleting the graph failed, it is unchanged: {exc}") from exc
         finally:

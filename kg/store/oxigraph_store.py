@@ -31,11 +31,14 @@ from kg.errors import (
 )
 from kg.store.base import MEDIA_TYPES, DumpFormat, Quad, QueryForm, QueryResult, ResultFormat, Term
 from kg.store.oxigraph_graphs import OxigraphGraphs
+from kg.store.oxigraph_labels import OxigraphLabels
 from kg.store.oxigraph_terms import (
+    DUMP_PREFIXES,
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
     data_block,
     format_error,
+    index_rows,
     named_node,
     parse_quads,
     running_error,
@@ -45,27 +48,14 @@ from kg.store.oxigraph_terms import (
     to_term,
 )
 from kg.store.results import serialize_solutions
-from kg.store.sparql_text import dataset_clauses, query_form
+from kg.store.sparql_text import check_nesting, dataset_clauses, query_form
 
 logger = logging.getLogger(__name__)
 
 MEMORY: Final = ":memory:"
-#: Prefixes written into Turtle and TriG dumps.
-DUMP_PREFIXES: Final[dict[str, str]] = {
-    "ck": "https://w3id.org/conflict-kg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-}
 
 
-class OxigraphStore(OxigraphGraphs):
+class OxigraphStore(OxigraphLabels, OxigraphGraphs):
     """An Oxigraph store, in memory or persistent in a directory.
 
     Queries without dataset parameters (and without ``FROM``) see the union of all graphs as
@@ -73,7 +63,8 @@ class OxigraphStore(OxigraphGraphs):
 
     Args:
         path: A directory (created if missing) for a persistent store; None or ``":memory:"``
-            for an in-memory one.
+            for an in-memory one. A persistent store keeps its name index (see
+            :meth:`search_labels`) in ``labels.sqlite`` inside the directory.
         read_only: Open the directory read-only, next to the process that holds it for
             writing (the query workers of :class:`kg.store.query_pool.QueryPool`). The handle
             sees the data as it was when opened; open a new one to see later writes.
@@ -111,6 +102,7 @@ class OxigraphStore(OxigraphGraphs):
                 "through its HTTP endpoint (--store http://127.0.0.1:8000/sparql), or use "
                 "another --store directory."
             ) from exc
+        self._open_labels(self.path, read_only=self._read_only)
 
     def __repr__(self) -> str:
         return f"OxigraphStore({str(self.path) if self.path else MEMORY!r})"
@@ -127,6 +119,7 @@ class OxigraphStore(OxigraphGraphs):
 
         The quads are parsed (validated) first, then one SPARQL update drops the graphs and
         inserts the quads in a single transaction, so a failure leaves the store unchanged.
+        The name index is updated in step (see :mod:`kg.store.label_index`).
 
         Args:
             remove: IRIs of named graphs to drop (absent graphs are ignored).
@@ -141,12 +134,19 @@ class OxigraphStore(OxigraphGraphs):
             parts.append("INSERT DATA {\n" + data_block(parsed) + "}")
         if not parts:
             return
-        try:
-            self._db.update(" ;\n".join(parts))
-        except (SyntaxError, RuntimeError, OSError) as exc:
-            raise StoreError(f"replacing graphs failed, the store is unchanged: {exc}") from exc
-        finally:
-            self.generation += 1
+        with self._writing:
+            if self._labels is not None:
+                self._labels.begin_write()
+            try:
+                self._db.update(" ;\n".join(parts))
+            except (SyntaxError, RuntimeError, OSError) as exc:
+                if self._labels is not None:
+                    self._labels.cancel_write()
+                raise StoreError(f"replacing graphs failed, the store is unchanged: {exc}") from exc
+            finally:
+                self.generation += 1
+            if self._labels is not None:
+                self._labels.apply(remove=remove, rows=index_rows(parsed))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction.
@@ -159,8 +159,10 @@ class OxigraphStore(OxigraphGraphs):
                 of a graph that does not exist); the store is unchanged.
             StoreError: Storage failed; the store is unchanged.
         """
+        check_nesting(sparql)
         try:
-            self._db.update(sparql)
+            with self._unindexed_write():
+                self._db.update(sparql)
         except SyntaxError as exc:
             raise syntax_error(exc, "update") from exc
         except RuntimeError as exc:
@@ -360,6 +362,7 @@ class OxigraphStore(OxigraphGraphs):
         """Flush and release the store (unlocks its directory). Closing twice is harmless."""
         if self._store is None:
             return
+        self._close_labels()
         if self.path is not None and not self._read_only:
             try:
                 self._store.flush()
@@ -375,6 +378,7 @@ class OxigraphStore(OxigraphGraphs):
         named_graph_uris: Sequence[str],
         base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        check_nesting(sparql)
         kwargs: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
         if default_graph_uris or named_graph_uris:
             kwargs["default_graph"] = [named_node(iri) for iri in default_graph_uris]

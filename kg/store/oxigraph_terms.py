@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError, QueryTimeout, StoreError, UnsupportedFormat
 from kg.store.base import Quad, Term
+from kg.store.label_index import CK, NAME_PREDICATES, RDF_TYPE
 
 XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -31,6 +32,20 @@ GRAPH_FORMATS: Final[dict[str, ox.RdfFormat]] = {
     "trig": ox.RdfFormat.TRIG,
     "rdfxml": ox.RdfFormat.RDF_XML,
     "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+#: Prefixes written into Turtle and TriG dumps.
+DUMP_PREFIXES: Final[dict[str, str]] = {
+    "ck": "https://w3id.org/conflict-kg/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
 }
 
 _OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -131,3 +146,26 @@ def format_error(form: str, fmt: str, allowed: dict[str, Any]) -> UnsupportedFor
     return UnsupportedFormat(
         f"{form} results cannot be given as {fmt!r}; use one of {', '.join(allowed)}"
     )
+
+
+def index_rows(quads: Iterable[ox.Quad]) -> list[tuple[str, str, str, str]]:
+    """The rows of :class:`kg.store.label_index.LabelIndex` that ``quads`` make.
+
+    Args:
+        quads: Quads (the inserted ones, or all name and type quads of the store).
+
+    Returns:
+        ``(graph, subject, predicate, value)`` of named-node subjects' names and ``ck:`` types.
+    """
+    rows = []
+    for quad in quads:
+        subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        if (predicate in NAME_PREDICATES and isinstance(obj, ox.Literal)) or (
+            predicate == RDF_TYPE and isinstance(obj, ox.NamedNode) and obj.value.startswith(CK)
+        ):
+            graph = quad.graph_name
+            name = graph.value if isinstance(graph, ox.NamedNode) else ""
+            rows.append((name, subject.value, predicate, obj.value))
+    return rows

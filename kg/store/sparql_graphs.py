@@ -10,7 +10,8 @@ import warnings
 from collections.abc import Sequence
 
 from kg.errors import InputError, UnsupportedFormat
-from kg.store.base import DumpFormat, QueryResult, ResultFormat
+from kg.store.base import DumpFormat, QueryResult, ResultFormat, Term
+from kg.store.label_index import LabelHit, sparql_label_search
 
 CLEAR_DEFAULT = "CLEAR SILENT DEFAULT"
 _TRIPLE_FORMATS: dict[DumpFormat, str] = {
@@ -42,6 +43,21 @@ class SparqlGraphs:
 
     def update(self, sparql: str) -> None:  # provided by SparqlStore
         raise NotImplementedError
+
+    def select(self, sparql: str) -> list[dict[str, Term]]:  # provided by SparqlStore
+        raise NotImplementedError
+
+    def search_labels(
+        self,
+        text: str,
+        *,
+        types: Sequence[str] | None = None,
+        limit: int | None = 20,
+        offset: int = 0,
+    ) -> list[LabelHit]:
+        """Name search by a SPARQL ``CONTAINS`` scan (a remote store has no full-text index);
+        see :func:`kg.store.label_index.sparql_label_search`."""
+        return sparql_label_search(self.select, text, types=types, limit=limit, offset=offset)
 
     def read_graph(self, graph_iri: str | None, fmt: DumpFormat) -> bytes | None:
         """Serialise one graph; see :meth:`kg.store.oxigraph_graphs.OxigraphGraphs.read_graph`."""

@@ -300,7 +300,9 @@ def _http_error(url: str, exc: urllib.error.HTTPError) -> StoreError:
     if exc.code == 400:
         return QuerySyntaxError(message)
     if exc.code in (401, 403):
-        return UpdateNotAllowed(f"{message}; give the server's update token")
+        return UpdateNotAllowed(
+            f"{message}; give the server's update token (setting KG_UPDATE_TOKEN)"
+        )
     if exc.code in (406, 415):
         return UnsupportedFormat(message)
     if exc.code in (408, 504):

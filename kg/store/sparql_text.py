@@ -227,3 +227,45 @@ def add_using(update: str, graph_uris: Sequence[str], named_graph_uris: Sequence
         previous = text
     parts.append(update[position:])
     return "".join(parts)
+
+
+MAX_NESTING_DEPTH = 256
+_OPENERS = frozenset("({[")
+_CLOSERS = frozenset(")}]")
+
+
+def nesting_depth(sparql: str) -> int:
+    """The deepest bracket nesting of a query or update (strings, IRIs, comments skipped).
+
+    Oxigraph's recursive-descent parser overflows the native stack (a segfault that takes the
+    process down) on a few thousand nested brackets, so callers refuse text deeper than
+    ``MAX_NESTING_DEPTH`` before parsing it.
+
+    >>> nesting_depth("SELECT * { ?s ?p ?o FILTER((?o > 1)) } # {{{")
+    3
+    """
+    depth = deepest = 0
+    for token in tokenize(sparql):
+        if token.kind != "other":
+            continue
+        for char in token.text:
+            if char in _OPENERS:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in _CLOSERS:
+                depth = max(depth - 1, 0)
+    return deepest
+
+
+def check_nesting(sparql: str) -> None:
+    """Refuse a query or update nested deeper than ``MAX_NESTING_DEPTH`` brackets.
+
+    Raises:
+        QuerySyntaxError: The text is nested too deeply to parse safely.
+    """
+    from kg.errors import QuerySyntaxError
+
+    if nesting_depth(sparql) > MAX_NESTING_DEPTH:
+        raise QuerySyntaxError(
+            f"the SPARQL text nests brackets more than {MAX_NESTING_DEPTH} deep; flatten it"
+        )

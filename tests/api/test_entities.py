@@ -36,6 +36,15 @@ def test_entities_search_finds_blinken(examples_client: TestClient) -> None:
     assert "sameAs" in hit
 
 
+def test_entities_search_word_prefixes_ignore_case_and_accents(
+    examples_client: TestClient,
+) -> None:
+    for q in ("BLINK", "antony blink", "Blínken"):
+        body = examples_client.get("/entities", params={"q": q}).json()
+        assert [item["id"] for item in body["items"]] == ["antony-blinken"], q
+    assert examples_client.get("/entities", params={"q": "zzqx"}).json()["total"] == 0
+
+
 def test_entities_search_type_filter_and_paging(examples_client: TestClient) -> None:
     people = examples_client.get("/entities", params={"type": "person", "limit": 2}).json()
     assert people["total"] > 2
