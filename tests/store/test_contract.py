@@ -6,8 +6,12 @@ import csv
 import io
 import json
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -37,12 +41,64 @@ QUADS = [
     Quad(f"<{EX}note>", f"<{EX}text>", TEXT, G2),
 ]
 NAMES = f"SELECT ?name WHERE {{ ?x <{EX}name> ?name }} ORDER BY ?name"
-BACKENDS = ["memory", "disk", pytest.param("remote", marks=pytest.mark.integration)]
+BACKENDS = [
+    "memory",
+    "disk",
+    pytest.param("remote", marks=pytest.mark.integration),
+    pytest.param("oxigraph-server", marks=pytest.mark.integration),
+]
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server (the `oxigraph` package's binary) on 127.0.0.1; its base URL."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).is_file():
+        pytest.fail("the oxigraph server binary is missing: pip install -e '.[dev]'")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    proc = subprocess.Popen(
+        [
+            binary,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("the oxigraph server did not start")
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each backend."""
+    if request.param == "oxigraph-server":
+        url = request.getfixturevalue("oxigraph_server")
+        remote = SparqlStore(f"{url}/query", update_url=f"{url}/update", timeout=20)
+        remote.update("DROP SILENT ALL")
+        yield remote
+        remote.update("DROP SILENT ALL")
+        return
     if request.param == "remote":
         server = request.getfixturevalue("live_server")
         remote = SparqlStore(f"{server.url}/sparql", timeout=20)
@@ -133,7 +189,17 @@ def test_contract_graph_patterns(loaded: Store) -> None:
     assert loaded.named_graphs() == [G1, G2]
 
 
-def test_contract_from_clause_limits_default_graph(loaded: Store) -> None:
+def test_contract_from_clause_limits_default_graph(
+    loaded: Store, request: pytest.FixtureRequest
+) -> None:
+    if request.node.callspec.params.get("store") == "oxigraph-server":
+        request.applymarker(
+            pytest.mark.xfail(
+                reason="the Oxigraph server's --union-default-graph overrides FROM (pyoxigraph "
+                "does the same; the embedded store works around it, a remote server cannot)",
+                strict=True,
+            )
+        )
     query = f"SELECT ?name FROM <{G2}> WHERE {{ ?x <{EX}name> ?name }}"
     assert names(loaded, query) == ["Bob"]
 
