@@ -7,7 +7,6 @@ errors are raised as :mod:`kg.errors` types and mapped to statuses in :mod:`api.
 from __future__ import annotations
 
 import functools
-import secrets
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final
 from urllib.parse import parse_qsl
@@ -16,6 +15,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from api.auth import authorize_write
 from api.deps import QueryRunnerDep, SettingsDep, StoreDep
 from api.editor import ExampleQuery, load_example_queries, render_editor
 from api.errors import UnsupportedContentType
@@ -23,7 +23,7 @@ from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, choose, choose_format
 from api.request_body import read_body
 from api.service_description import DESCRIPTION_OFFERS, build_service_description
 from api.sparql_guard import check_graph_iri, check_sparql
-from kg.errors import InputError, UnsupportedFormat, UpdateNotAllowed
+from kg.errors import InputError, UnsupportedFormat
 from kg.settings import Settings
 from kg.store.base import QueryResult, ResultFormat, Store
 from kg.store.query_pool import QueryRunner
@@ -131,7 +131,7 @@ async def sparql_post(
     if sparql.query is not None and sparql.update is not None:
         raise InputError("send either a query or an update, not both")
     if sparql.update is not None:
-        _authorize(settings, request.headers.get("authorization"))
+        authorize_write(settings, request.headers.get("authorization"))
         return await run_in_threadpool(_run_update, store, sparql)
     if sparql.query is None:
         raise InputError("no query: send the form field `query` (or `update`)")
@@ -153,7 +153,7 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
         raise InputError("this URL takes updates only; send queries to /sparql")
     if sparql.update is None:
         raise InputError("no update: send the form field `update`")
-    _authorize(settings, request.headers.get("authorization"))
+    authorize_write(settings, request.headers.get("authorization"))
     return await run_in_threadpool(_run_update, store, sparql)
 
 
@@ -266,26 +266,6 @@ def _query(
         timeout=settings.query_timeout,
         base_iri=sparql.base_iri or None,
     )
-
-
-def _authorize(settings: Settings, authorization: str | None) -> None:
-    if not settings.enable_update:
-        raise UpdateNotAllowed(
-            "this endpoint is read-only; start the server with `kg serve --enable-update "
-            "--update-token TOKEN` to accept updates"
-        )
-    if settings.allow_anonymous_update:
-        return
-    if not settings.update_token:
-        raise UpdateNotAllowed(
-            "updates are enabled but no update token is set; set KG_UPDATE_TOKEN (or "
-            "--update-token) and send it as `Authorization: Bearer TOKEN`"
-        )
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(
-        token.strip().encode(), settings.update_token.encode()
-    ):
-        raise UpdateNotAllowed("updates need the header `Authorization: Bearer <update token>`")
 
 
 def _run_update(store: Store, sparql: SparqlRequest) -> Response:
