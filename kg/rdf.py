@@ -70,16 +70,6 @@ def _int(value: int) -> str:
     return literal(str(value), XSD + "nonNegativeInteger")
 
 
-def report_graph_iris(base: str, doc_id: str, sentence_count: int) -> list[str]:
-    """Every graph IRI a report of ``sentence_count`` sentences may own."""
-    graphs = [ids.sentence_graph_iri(base, doc_id, n) for n in range(sentence_count)]
-    graphs += [
-        ids.doc_graph_iri(base, doc_id, "entities"),
-        ids.doc_graph_iri(base, doc_id, "provenance"),
-    ]
-    return graphs
-
-
 class _Builder:
     def __init__(self, extraction: Extraction, base: str, now: dt.datetime) -> None:
         self.x = extraction

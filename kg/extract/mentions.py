@@ -7,7 +7,6 @@ built once per pipeline (:func:`build_name_matcher`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kg.extract.lexicon import Lexicon
@@ -85,11 +84,6 @@ def _sentence_of(doc: Doc) -> dict[int, int]:
         for token in sent:
             index[token.i] = n
     return index
-
-
-def sentence_index_map(doc: Doc) -> dict[int, int]:
-    """Map every token index to the index of its sentence."""
-    return _sentence_of(doc)
 
 
 def _candidate(
@@ -210,7 +204,6 @@ def find_mentions(
     matcher: PhraseMatcher,
     gazetteer: Gazetteer,
     lexicon: Lexicon,
-    ner_labels_of: Sequence[tuple[int, str]] = (),
 ) -> list[MentionCandidate]:
     """Every span of a report that may refer to an entity, in text order.
 
@@ -219,7 +212,6 @@ def find_mentions(
         matcher: Gazetteer name matcher from :func:`build_name_matcher`.
         gazetteer: The gazetteer (lookups by name and demonym).
         lexicon: Extraction word lists.
-        ner_labels_of: Unused hook for callers that re-label entities.
 
     Returns:
         Mention candidates sorted by position.
