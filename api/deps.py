@@ -1,7 +1,9 @@
 """FastAPI dependencies: the settings and the store, as ``Annotated`` aliases.
 
 ``create_app`` puts both on ``app.state`` (the store is opened by the lifespan), so tests build
-an app with their own settings instead of overriding globals.
+an app with their own settings instead of overriding globals. The dependencies are ``async``
+only so that FastAPI calls them inline: it runs a plain ``def`` dependency in a worker thread,
+three thread hops per request for what are attribute reads.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from kg.store.base import Store
 from kg.store.query_pool import QueryRunner
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with.
 
     Args:
@@ -28,7 +30,7 @@ def get_settings(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The store the lifespan opened.
 
     Args:
@@ -49,7 +51,7 @@ def get_store(request: Request) -> Store:
     return cast(Store, store)
 
 
-def get_query_runner(request: Request) -> QueryRunner:
+async def get_query_runner(request: Request) -> QueryRunner:
     """The runner that executes endpoint queries under the time limit.
 
     Args:

@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.store = None
             app.state.query_runner = None
-            await run_in_threadpool(runner.close)
+            await runner.close()
             await run_in_threadpool(store.close)
             logger.info("closed store %r", store)
 

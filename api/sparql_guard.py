@@ -38,6 +38,26 @@ def check_sparql(sparql: str, *, store: Store, graph_uris: Sequence[str] = ()) -
             ``FROM NAMED``, ``USING``, ``WITH`` or a protocol parameter a graph that is not in
             the store.
     """
+    check_graphs_held(named_graphs(sparql, graph_uris=graph_uris), store=store)
+
+
+def named_graphs(sparql: str, *, graph_uris: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The lexical half of :func:`check_sparql`: refuse remote access, list the named graphs.
+
+    It needs no store, so the server runs it on its event loop for small requests.
+
+    Args:
+        sparql: The query or update.
+        graph_uris: Graph IRIs given as protocol parameters.
+
+    Returns:
+        ``(clause, iri)`` for every graph the text or the parameters name, each a checked
+        absolute IRI; pass them to :func:`check_graphs_held`.
+
+    Raises:
+        InputError: The request uses ``SERVICE`` or ``LOAD``, or a graph name is not an
+            absolute IRI.
+    """
     refused = sorted(keywords_used(sparql, _REFUSED))
     if refused:
         raise InputError(_REFUSED[refused[0]])
@@ -45,6 +65,20 @@ def check_sparql(sparql: str, *, store: Store, graph_uris: Sequence[str] = ()) -
     named += [("graph parameter", iri) for iri in graph_uris]
     for clause, iri in named:
         check_graph_iri(clause, iri)
+    return named
+
+
+def check_graphs_held(named: Sequence[tuple[str, str]], *, store: Store) -> None:
+    """Refuse graphs that are not in the store (the store half of :func:`check_sparql`).
+
+    Args:
+        named: ``(clause, iri)`` pairs from :func:`named_graphs`.
+        store: The store.
+
+    Raises:
+        InputError: A graph is not in the store.
+    """
+    for clause, iri in named:
         if not store.ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):
             raise InputError(
                 f"{clause} <{iri}> names a graph that is not in the store; list the graphs with "

@@ -22,14 +22,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import math
 import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -197,8 +200,15 @@ def measure_http(url: str, repeat: int, *, timeout: float = 120.0) -> dict[str, 
     return results
 
 
-def measure_throughput(url: str, *, concurrency: int, duration: float) -> float:
+def measure_throughput(url: str, *, concurrency: int, duration: float, client: str) -> float:
+    """Requests per second of the lookup query (form POST) at ``concurrency`` connections.
+
+    ``client`` is ``wrk`` (C, two threads: it leaves the CPUs to the server) or ``httpx`` (an
+    asyncio Python client, which competes with the server for the same two cores).
+    """
     query = PREFIXES + QUERIES[LOOKUP]
+    if client == "wrk":
+        return _wrk_throughput(url, query, concurrency=concurrency, duration=duration)
 
     async def main() -> int:
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -219,6 +229,32 @@ def measure_throughput(url: str, *, concurrency: int, duration: float) -> float:
     started = time.perf_counter()
     count = asyncio.run(main())
     return count / (time.perf_counter() - started)
+
+
+def _wrk_throughput(url: str, query: str, *, concurrency: int, duration: float) -> float:
+    body = urllib.parse.urlencode({"query": query})
+    script = (
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        f'wrk.headers["Accept"] = "{SPARQL_JSON}"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        threads = str(min(2, concurrency))
+        command = ["wrk", "-t", threads, "-c", str(concurrency), "-d", f"{duration:g}s"]
+        output = subprocess.run(
+            [*command, "-s", handle.name, url], capture_output=True, text=True, check=True
+        ).stdout
+    finally:
+        Path(handle.name).unlink()
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        raise RuntimeError(f"{match.group(1)} requests failed under load:\n{output}")
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rate is None:
+        raise RuntimeError(f"cannot read wrk's output:\n{output}")
+    return float(rate.group(1))
 
 
 # ---------------------------------------------------------------------- servers
@@ -276,6 +312,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--rdflib-python", type=Path, help="python of a venv with rdflib-endpoint")
     parser.add_argument("--rdflib-repeat", type=int, default=3)
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "httpx"),
+        default="wrk" if shutil.which("wrk") else "httpx",
+        help="load generator for requests/s (default: wrk when it is on PATH)",
+    )
     parser.add_argument("--work", type=Path, help="working directory (default: a temporary one)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="kg-sparql-bench-"))
@@ -299,7 +341,7 @@ def main() -> None:
     with serve(command, f"http://127.0.0.1:{port}/health", env_log, wait=60):
         columns["conflict-kg /sparql"] = measure_http(url, args.repeat)
         rps["conflict-kg /sparql"] = measure_throughput(
-            url, concurrency=args.concurrency, duration=args.duration
+            url, concurrency=args.concurrency, duration=args.duration, client=args.client
         )
     if args.rdflib_python:
         script = work / "rdflib_server.py"
@@ -310,7 +352,7 @@ def main() -> None:
         with serve(command, f"{url}?query=ASK%7B%7D", work / "rdflib.log", wait=1800):
             columns["rdflib-endpoint"] = measure_http(url, args.rdflib_repeat, timeout=300)
             rps["rdflib-endpoint"] = measure_throughput(
-                url, concurrency=args.concurrency, duration=args.duration
+                url, concurrency=args.concurrency, duration=args.duration, client=args.client
             )
 
     names = list(columns)
@@ -324,9 +366,15 @@ def main() -> None:
         cells = [f"{columns[n][query]:.1f}" for n in names]
         ratio = columns["conflict-kg /sparql"][query] / columns["raw pyoxigraph"][query]
         print(f"| {query} | " + " | ".join(cells) + f" | {ratio:.2f} |")
-    print(f"\nrequests/s, {LOOKUP}, {args.concurrency} connections, {args.duration:g} s:")
+    print(
+        f"\nrequests/s, {LOOKUP}, {args.concurrency} connections, {args.duration:g} s, "
+        f"{args.client}:"
+    )
     for name, value in rps.items():
         print(f"- {name}: {value:.1f}")
+    if "rdflib-endpoint" in rps:
+        ratio = rps["conflict-kg /sparql"] / rps["rdflib-endpoint"]
+        print(f"- conflict-kg / rdflib-endpoint: {ratio:.2f}x")
     print(f"\nlogs and data in {work}", file=sys.stderr)
 
 

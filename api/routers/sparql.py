@@ -22,7 +22,7 @@ from api.errors import UnsupportedContentType
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, choose, choose_format
 from api.request_body import read_body
 from api.service_description import DESCRIPTION_OFFERS, build_service_description
-from api.sparql_guard import check_graph_iri, check_sparql
+from api.sparql_guard import check_graph_iri, check_graphs_held, check_sparql, named_graphs
 from kg.errors import InputError, UnsupportedFormat
 from kg.settings import Settings
 from kg.store.base import QueryResult, ResultFormat, Store
@@ -114,7 +114,7 @@ async def sparql_get(
     accept = request.headers.get("accept")
     if sparql.query is None:
         return _service_description(request, settings, accept)
-    return await run_in_threadpool(_run_query, store, runner, settings, sparql, accept)
+    return await _run_query(store, runner, settings, sparql, accept)
 
 
 router.add_api_route(
@@ -136,7 +136,7 @@ async def sparql_post(
     if sparql.query is None:
         raise InputError("no query: send the form field `query` (or `update`)")
     accept = request.headers.get("accept")
-    return await run_in_threadpool(_run_query, store, runner, settings, sparql, accept)
+    return await _run_query(store, runner, settings, sparql, accept)
 
 
 @router.post(
@@ -214,29 +214,55 @@ async def _read_text(request: Request, limit: int) -> str:
 
 
 # ---------------------------------------------------------------------- running
-def _run_query(
+#: Requests up to this size are checked on the event loop (lexing them takes well under a
+#: millisecond); bigger ones are checked in a worker thread so the loop stays responsive.
+INLINE_CHECK_CHARS: Final = 16_384
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    form: str
+    solution_format: ResultFormat | None
+    graph_format: ResultFormat | None
+    graphs: list[tuple[str, str]]
+
+
+def _plan(sparql: SparqlRequest, accept: str | None) -> _Plan:
+    query = sparql.query or ""
+    graphs = named_graphs(query, graph_uris=[*sparql.default_graph_uris, *sparql.named_graph_uris])
+    return _Plan(
+        form=query_form(query) or "",
+        solution_format=choose_format(accept, SOLUTION_OFFERS),
+        graph_format=choose_format(accept, GRAPH_OFFERS),
+        graphs=graphs,
+    )
+
+
+async def _run_query(
     store: Store,
     runner: QueryRunner,
     settings: Settings,
     sparql: SparqlRequest,
     accept: str | None,
 ) -> Response:
-    query = sparql.query or ""
-    check_sparql(
-        query, store=store, graph_uris=[*sparql.default_graph_uris, *sparql.named_graph_uris]
-    )
-    form = query_form(query)
-    solution_format = choose_format(accept, SOLUTION_OFFERS)
-    graph_format = choose_format(accept, GRAPH_OFFERS)
+    if len(sparql.query or "") <= INLINE_CHECK_CHARS:
+        plan = _plan(sparql, accept)
+    else:
+        plan = await run_in_threadpool(_plan, sparql, accept)
+    if plan.graphs:
+        await run_in_threadpool(check_graphs_held, plan.graphs, store=store)
+    form = plan.form
     if form in ("SELECT", "ASK"):
-        result = _query(runner, settings, sparql, solution_format, form or "SELECT")
-    elif form is not None:
-        result = _query(runner, settings, sparql, graph_format, form)
+        result = await _query(runner, settings, sparql, plan.solution_format, form)
+    elif form:
+        result = await _query(runner, settings, sparql, plan.graph_format, form)
     else:  # the lexer cannot tell (or the text is malformed): let the store decide
         try:
-            result = _query(runner, settings, sparql, solution_format or "json", "SELECT")
+            result = await _query(
+                runner, settings, sparql, plan.solution_format or "json", "SELECT"
+            )
         except UnsupportedFormat:
-            result = _query(runner, settings, sparql, graph_format, "CONSTRUCT")
+            result = await _query(runner, settings, sparql, plan.graph_format, "CONSTRUCT")
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers[TRUNCATED_HEADER] = "true"
@@ -244,7 +270,7 @@ def _run_query(
     return Response(content=result.body, media_type=result.media_type, headers=headers)
 
 
-def _query(
+async def _query(
     runner: QueryRunner,
     settings: Settings,
     sparql: SparqlRequest,
@@ -257,7 +283,7 @@ def _query(
             f"none of the media types in Accept can hold {form} results; accept one of "
             + ", ".join(media for media, _ in offers)
         )
-    return runner.query(
+    return await runner.query(
         sparql.query or "",
         result_format=result_format,
         default_graph_uris=sparql.default_graph_uris,

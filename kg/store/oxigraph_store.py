@@ -48,7 +48,7 @@ from kg.store.oxigraph_terms import (
     to_term,
 )
 from kg.store.results import serialize_solutions
-from kg.store.sparql_text import check_nesting, dataset_clauses, query_form
+from kg.store.sparql_text import check_nesting, dataset_clauses, query_form, top_level_limit
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +224,11 @@ class OxigraphStore(OxigraphLabels, OxigraphGraphs):
                 else:
                     triples, truncated = take_rows(result, max_rows, deadline)
                     body = ox.serialize(triples, format=GRAPH_FORMATS[result_format])
-            elif isinstance(result, ox.QueryBoolean) or (max_rows is None and deadline is None):
+            elif (
+                isinstance(result, ox.QueryBoolean)
+                or (max_rows is None and deadline is None)
+                or (deadline is None and _within_limit(sparql, max_rows))
+            ):
                 form = "ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
                 if result_format not in SOLUTION_FORMATS:
                     raise format_error(form, result_format, SOLUTION_FORMATS)
@@ -393,3 +397,10 @@ class OxigraphStore(OxigraphLabels, OxigraphGraphs):
             raise QuerySyntaxError(f"the query failed: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"the query failed: {exc}") from exc
+
+
+def _within_limit(sparql: str, max_rows: int | None) -> bool:
+    """Whether a SELECT's own top-level ``LIMIT`` keeps it within ``max_rows`` solutions (then
+    the engine's native serialiser can write it whole: nothing can be cut)."""
+    limit = top_level_limit(sparql)
+    return limit is not None and max_rows is not None and limit <= max_rows

@@ -24,20 +24,20 @@ engine that has not produced its first row keeps its thread busy until it does.
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
+import functools
 import logging
-import queue
+import pickle
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -61,9 +61,9 @@ def _timeout_message(timeout: float) -> str:
 
 
 class QueryRunner(Protocol):
-    """Runs endpoint queries on a store under a time limit."""
+    """Runs endpoint queries on a store under a time limit, on the server's event loop."""
 
-    def query(
+    async def query(
         self,
         sparql: str,
         *,
@@ -81,7 +81,7 @@ class QueryRunner(Protocol):
         """
         ...
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Stop the runner's workers."""
         ...
 
@@ -98,7 +98,7 @@ class InProcessRunner:
         self._store = store
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kg-query")
 
-    def query(
+    async def query(
         self,
         sparql: str,
         *,
@@ -114,7 +114,7 @@ class InProcessRunner:
         Raises:
             QueryTimeout: The query ran over ``timeout`` seconds.
         """
-        future = self._executor.submit(
+        call = functools.partial(
             _query_in_thread,
             self._store,
             sparql,
@@ -125,15 +125,13 @@ class InProcessRunner:
             timeout=timeout,
             base_iri=base_iri,
         )
+        future = asyncio.get_running_loop().run_in_executor(self._executor, call)
         try:
-            return future.result(timeout=timeout)
-        except FutureTimeout as exc:
-            future.cancel()
-            raise QueryTimeout(_timeout_message(timeout)) from exc
-        except QueryTimeout as exc:
+            return await asyncio.wait_for(future, timeout)
+        except (TimeoutError, QueryTimeout) as exc:
             raise QueryTimeout(_timeout_message(timeout)) from exc
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Stop accepting queries (running ones finish in the background)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
 
@@ -154,13 +152,44 @@ def _query_in_thread(store: Store, sparql: str, **kwargs: Any) -> QueryResult:
 @dataclass(eq=False)
 class _Worker:
     process: subprocess.Popen[bytes]
-    conn: Connection
-    is_ready: bool = False
+    sock: socket.socket
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
     snapshot: Path | None = None
+
+    async def send(self, message: object) -> None:
+        """Write one message the way :class:`multiprocessing.connection.Connection` frames it
+        (the worker reads with one): a big-endian length, then the pickle."""
+        assert self.writer is not None
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(payload) > 0x7FFFFFFF:
+            self.writer.write(struct.pack("!iQ", -1, len(payload)))
+        else:
+            self.writer.write(struct.pack("!i", len(payload)))
+        self.writer.write(payload)
+        await self.writer.drain()
+
+    async def receive(self) -> Any:
+        """Read one :class:`~multiprocessing.connection.Connection`-framed message.
+
+        Raises:
+            EOFError: The worker closed its end (it exited or was killed).
+        """
+        assert self.reader is not None
+        try:
+            (size,) = struct.unpack("!i", await self.reader.readexactly(4))
+            if size == -1:
+                (size,) = struct.unpack("!Q", await self.reader.readexactly(8))
+            return pickle.loads(await self.reader.readexactly(size))
+        except asyncio.IncompleteReadError as exc:
+            raise EOFError("the query worker closed its connection") from exc
 
 
 class QueryPool:
     """Worker processes with read-only handles on an on-disk Oxigraph store.
+
+    The pool lives on the server's event loop: handing a query to a worker and waiting for its
+    answer (or for the time limit) are awaits on the worker's socket, with no thread in between.
 
     Args:
         path: The store directory (opened for writing by this process).
@@ -192,17 +221,17 @@ class QueryPool:
         self._current: tuple[int, Path] | None = None
         self._taken = 0
         self._size = workers
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
+        self._snapshot_lock = asyncio.Lock()
         self._closed = False
         for _ in range(workers):
-            self._idle.put(self._spawn())
+            self._idle.put_nowait(self._spawn())
 
     def __repr__(self) -> str:
         return f"QueryPool({str(self._path)!r}, workers={self._size})"
 
-    def query(
+    async def query(
         self,
         sparql: str,
         *,
@@ -227,8 +256,8 @@ class QueryPool:
             raise StoreUnavailable("the query workers are stopped; restart the server")
         deadline = time.monotonic() + timeout
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty as exc:
+            worker = await asyncio.wait_for(self._idle.get(), timeout)
+        except TimeoutError as exc:
             raise QueryTimeout(
                 f"all {self._size} query workers stayed busy for {timeout:g} s; try again "
                 "later, or ask the operator to start more workers"
@@ -241,14 +270,15 @@ class QueryPool:
             "base_iri": base_iri,
         }
         try:
-            self._wait_ready(worker)
-            self._assign_snapshot(worker)
-            worker.conn.send((str(worker.snapshot), sparql, kwargs))
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                logger.warning("a query ran over %.3g s; killing its worker", timeout)
-                self._replace(worker)
-                raise QueryTimeout(_timeout_message(timeout))
-            status, payload = worker.conn.recv()
+            async with asyncio.timeout_at(_loop_deadline(deadline)):
+                await self._connect(worker)
+                await self._assign_snapshot(worker)
+                await worker.send((str(worker.snapshot), sparql, kwargs))
+                status, payload = await worker.receive()
+        except TimeoutError as exc:
+            logger.warning("a query ran over %.3g s; killing its worker", timeout)
+            self._replace(worker)
+            raise QueryTimeout(_timeout_message(timeout)) from exc
         except (EOFError, OSError) as exc:
             self._replace(worker)
             raise StoreUnavailable(
@@ -256,57 +286,60 @@ class QueryPool:
                 "failed); make it more selective (a more specific pattern, a LIMIT, no ORDER BY "
                 "over huge results)"
             ) from exc
-        self._idle.put(worker)
-        self._drop_unused_snapshots()
+        except BaseException:  # cancelled mid-query: the worker's answer would be misread
+            self._replace(worker)
+            raise
+        self._idle.put_nowait(worker)
         if status == "ok" and isinstance(payload, QueryResult):
             return payload
         if isinstance(payload, KGError):
             raise payload
         raise StoreError("the query worker failed; the server log has the details")
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Stop every worker (idle ones cleanly, busy ones by force); delete the snapshots."""
         self._closed = True
-        with self._lock:
-            workers = list(self._all)
-            self._all.clear()
-        for worker in workers:
-            with contextlib.suppress(OSError, ValueError):
-                worker.conn.send(None)
-        for worker in workers:
-            try:
-                worker.process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                worker.process.kill()
-                worker.process.wait(timeout=2)
-            worker.conn.close()
+        workers = list(self._all)
+        self._all.clear()
+        for worker in workers:  # end of input: the worker's loop ends
+            if worker.writer is not None:
+                worker.writer.close()
+            else:
+                worker.sock.close()
+        await asyncio.to_thread(_stop_all, workers)
         shutil.rmtree(self._snapshots, ignore_errors=True)
 
     # ------------------------------------------------------------------ snapshots
-    def _assign_snapshot(self, worker: _Worker) -> None:
+    async def _assign_snapshot(self, worker: _Worker) -> None:
         """Hand the worker the snapshot of the current generation (taking it if needed)."""
-        with self._lock:
+        generation = self._generation()
+        current = self._current
+        if current is not None and current[0] == generation:
+            worker.snapshot = current[1]
+            return
+        async with self._snapshot_lock:
             generation = self._generation()
             if self._current is None or self._current[0] != generation:
                 self._taken += 1
                 target = self._snapshots / f"{self._taken:06d}"
-                self._snapshot(target)
+                await asyncio.to_thread(self._snapshot, target)
                 self._current = (generation, target)
+                await asyncio.to_thread(self._drop_unused_snapshots)
             worker.snapshot = self._current[1]
 
     def _drop_unused_snapshots(self) -> None:
-        with self._lock:
-            if self._current is None:
-                return
-            in_use = {self._current[1]} | {w.snapshot for w in self._all}
-            stale = [d for d in self._snapshots.iterdir() if d not in in_use]
-        for directory in stale:
-            shutil.rmtree(directory, ignore_errors=True)
+        """Delete snapshots no worker holds (called when a new one is taken)."""
+        if self._current is None:
+            return
+        in_use = {self._current[1]} | {w.snapshot for w in list(self._all)}
+        for directory in self._snapshots.iterdir():
+            if directory not in in_use:
+                shutil.rmtree(directory, ignore_errors=True)
 
     # ------------------------------------------------------------------ workers
     def _spawn(self) -> _Worker:
         # A fresh interpreter (not multiprocessing's spawn, which re-imports the parent's
-        # __main__) talking over a socket pair wrapped as a multiprocessing Connection.
+        # __main__) talking over a socket pair, framed like a multiprocessing Connection.
         parent, child = socket.socketpair()
         with child:
             process = subprocess.Popen(
@@ -314,25 +347,48 @@ class QueryPool:
                 pass_fds=(child.fileno(),),
                 stdin=subprocess.DEVNULL,
             )
-        worker = _Worker(process=process, conn=Connection(parent.detach()))
-        with self._lock:
-            self._all.add(worker)
+        worker = _Worker(process=process, sock=parent)
+        self._all.add(worker)
         return worker
 
-    def _wait_ready(self, worker: _Worker) -> None:
-        if worker.is_ready:
+    async def _connect(self, worker: _Worker) -> None:
+        """Open the worker's streams and wait for its ``ready`` (first use only)."""
+        if worker.writer is not None:
             return
-        if not worker.conn.poll(START_TIMEOUT) or worker.conn.recv() != "ready":
+        worker.reader, worker.writer = await asyncio.open_connection(sock=worker.sock, limit=2**20)
+        try:
+            async with asyncio.timeout(START_TIMEOUT):
+                ready = await worker.receive()
+        except TimeoutError as exc:
+            raise EOFError("the query worker did not start") from exc
+        if ready != "ready":
             raise EOFError("the query worker did not start")
-        worker.is_ready = True
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()
-        with self._lock:
-            self._all.discard(worker)
+        self._all.discard(worker)
+        if worker.writer is not None:
+            worker.writer.close()
+        else:
+            worker.sock.close()
         threading.Thread(target=_reap, args=(worker,), daemon=True).start()
         if not self._closed:
-            self._idle.put(self._spawn())
+            self._idle.put_nowait(self._spawn())
+
+
+def _loop_deadline(deadline: float) -> float:
+    """A :func:`time.monotonic` deadline on the running loop's clock."""
+    loop = asyncio.get_running_loop()
+    return loop.time() + (deadline - time.monotonic())
+
+
+def _stop_all(workers: list[_Worker]) -> None:
+    for worker in workers:
+        try:
+            worker.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+            worker.process.wait(timeout=2)
 
 
 def _reap(worker: _Worker) -> None:
@@ -340,7 +396,6 @@ def _reap(worker: _Worker) -> None:
         worker.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         logger.warning("a killed query worker (pid %s) has not exited", worker.process.pid)
-    worker.conn.close()
 
 
 def open_query_runner(store: Store, *, workers: int = 2, memory_mb: int = 0) -> QueryRunner:

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from urllib.parse import urljoin
 
 from kg.store.base import QueryForm
 
-TokenKind = Literal["iri", "pname", "var", "string", "lang", "word", "other"]
+TokenKind = Literal["iri", "pname", "var", "string", "lang", "word", "number", "other"]
 
 _IRIREF = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 _PN_CHARS = r"[\w\-\u00B7\u0300-\u036F\u203F-\u2040]"
@@ -47,6 +48,7 @@ _TOKEN = re.compile(
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<pname>{_PNAME})
   | (?P<word>[A-Za-z_]\w*)
+  | (?P<number>\d+\.\d*[eE][+-]?\d+|\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -67,7 +69,12 @@ class Token:
     text: str
 
 
-def tokenize(sparql: str) -> list[Token]:
+#: Texts up to this length have their tokens remembered: one request lexes its text several
+#: times (form, keywords, dataset clauses, nesting), so the repeats are free.
+_MEMO_CHARS = 65_536
+
+
+def tokenize(sparql: str) -> Sequence[Token]:
     """Split SPARQL text into tokens, dropping whitespace and comments.
 
     Args:
@@ -79,6 +86,17 @@ def tokenize(sparql: str) -> list[Token]:
     >>> [t.text for t in tokenize("SELECT ?x { ?x <http://p> 'a # b' } # c")]
     ['SELECT', '?x', '{', '?x', 'http://p', "'a # b'", '}']
     """
+    if len(sparql) <= _MEMO_CHARS:
+        return _tokenize_memo(sparql)
+    return _tokenize(sparql)
+
+
+@functools.lru_cache(maxsize=16)
+def _tokenize_memo(sparql: str) -> tuple[Token, ...]:
+    return _tokenize(sparql)
+
+
+def _tokenize(sparql: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(sparql):
         kind = match.lastgroup
@@ -88,7 +106,39 @@ def tokenize(sparql: str) -> list[Token]:
         if kind == "iri":
             text = text[1:-1]
         tokens.append(Token(kind, text))  # type: ignore[arg-type]
-    return tokens
+    return tuple(tokens)
+
+
+def top_level_limit(sparql: str) -> int | None:
+    """The ``LIMIT`` of a query's outermost solution sequence, if it has one.
+
+    A ``LIMIT`` inside braces belongs to a subquery and does not count.
+
+    Args:
+        sparql: A query.
+
+    Returns:
+        The limit, or None.
+
+    >>> top_level_limit("SELECT * { { SELECT * {} LIMIT 5 } } ORDER BY ?x LIMIT 20 OFFSET 3")
+    20
+    >>> top_level_limit("SELECT * { { SELECT * {} LIMIT 5 } }") is None
+    True
+    """
+    tokens = tokenize(sparql)
+    depth = 0
+    limit: int | None = None
+    for i, token in enumerate(tokens):
+        if token.kind == "other":
+            if token.text == "{":
+                depth += 1
+            elif token.text == "}":
+                depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "LIMIT":
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is not None and nxt.kind == "number" and nxt.text.isdigit():
+                limit = int(nxt.text)
+    return limit
 
 
 def query_form(sparql: str) -> QueryForm | None:

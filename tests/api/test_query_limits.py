@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -117,38 +118,83 @@ def test_query_limits_pool_errors_and_restart(tmp_path: Path) -> None:
         snapshot=store.snapshot,
         workers=1,
     )
+    snapshots = tmp_path / ".store.query-snapshots"
+
+    async def scenario() -> None:
+        try:
+            with pytest.raises(QuerySyntaxError):
+                await pool.query("SELEKT nothing", result_format="json", timeout=20)
+            with pytest.raises(QueryTimeout):
+                await pool.query(RUNAWAY, result_format="json", timeout=0.5)
+            result = await pool.query(QUICK, result_format="csv", timeout=20)
+            assert result.body.decode().split() == ["o", "7"]
+            for value in ("a", "b", "c"):  # each write, then a query: a new snapshot, old go
+                store.update(f'INSERT DATA {{ <{EX}w> <{EX}p> "{value}" }}')
+                ask = f"ASK {{ <{EX}w> <{EX}p> '{value}' }}"
+                answer = await pool.query(ask, result_format="json", timeout=20)
+                assert answer.body.endswith(b"true}")
+                assert len(list(snapshots.iterdir())) <= 2
+        finally:
+            await pool.close()
+
     try:
-        with pytest.raises(QuerySyntaxError):
-            pool.query("SELEKT nothing", result_format="json", timeout=20)
-        with pytest.raises(QueryTimeout):
-            pool.query(RUNAWAY, result_format="json", timeout=0.5)
-        result = pool.query(QUICK, result_format="csv", timeout=20)
-        assert result.body.decode().split() == ["o", "7"]
-        snapshots = tmp_path / ".store.query-snapshots"
-        for value in ("a", "b", "c"):  # each write, then a query: a new snapshot, old ones go
-            store.update(f'INSERT DATA {{ <{EX}w> <{EX}p> "{value}" }}')
-            ask = f"ASK {{ <{EX}w> <{EX}p> '{value}' }}"
-            assert pool.query(ask, result_format="json", timeout=20).body.endswith(b"true}")
-            assert len(list(snapshots.iterdir())) <= 2
+        asyncio.run(scenario())
     finally:
-        pool.close()
         store.close()
     assert not snapshots.exists()
+
+
+@pytest.mark.integration
+def test_query_limits_pool_survives_a_cancelled_query(tmp_path: Path) -> None:
+    """A client that goes away mid-query (its task cancelled) costs the pool nothing: the
+    worker holding the abandoned query is replaced, and the next queries answer."""
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs(remove=[], quads=QUADS)
+    pool = QueryPool(
+        store.path or tmp_path,
+        generation=lambda: store.generation,
+        snapshot=store.snapshot,
+        workers=1,
+    )
+
+    async def scenario() -> None:
+        try:
+            assert (await pool.query(QUICK, result_format="csv", timeout=20)).form == "SELECT"
+            task = asyncio.create_task(pool.query(RUNAWAY, result_format="json", timeout=60))
+            await asyncio.sleep(0.5)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            started = time.monotonic()
+            result = await pool.query(QUICK, result_format="csv", timeout=20)
+            assert result.body.decode().split() == ["o", "7"]
+            assert time.monotonic() - started < 10  # not stuck behind the abandoned query
+        finally:
+            await pool.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        store.close()
 
 
 def test_query_limits_in_process_runner_is_cooperative(memory_store: OxigraphStore) -> None:
     memory_store.replace_graphs(remove=[], quads=QUADS)
     runner = InProcessRunner(memory_store)
-    try:
-        started = time.monotonic()
-        with pytest.raises(QueryTimeout, match="time limit"):
-            runner.query(
-                "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", result_format="json", timeout=0.3
-            )
-        assert time.monotonic() - started < 1.3
-        assert runner.query(QUICK, result_format="json", timeout=5).form == "SELECT"
-    finally:
-        runner.close()
+
+    async def scenario() -> None:
+        try:
+            started = time.monotonic()
+            with pytest.raises(QueryTimeout, match="time limit"):
+                await runner.query(
+                    "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", result_format="json", timeout=0.3
+                )
+            assert time.monotonic() - started < 1.3
+            assert (await runner.query(QUICK, result_format="json", timeout=5)).form == "SELECT"
+        finally:
+            await runner.close()
+
+    asyncio.run(scenario())
 
 
 # ---------------------------------------------------------------------- row limit
@@ -195,6 +241,39 @@ def test_query_limits_small_result_is_not_flagged(limited_client: TestClient) ->
     assert len(response.json()["results"]["bindings"]) == 1
 
 
+@pytest.mark.parametrize(
+    ("query", "rows", "truncated"),
+    [
+        ("SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 3", 3, False),  # own LIMIT under the cap
+        ("SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 5", 5, False),  # exactly the cap
+        ("SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 50", 5, True),  # own LIMIT over the cap
+        ("SELECT ?s { { SELECT ?s { ?s ?p ?o } LIMIT 3 } ?s ?p ?o }", 3, False),
+        ("SELECT ?s { { SELECT ?s { ?s ?p ?o } LIMIT 2 } ?s ?q ?v }", 2, False),
+        ("SELECT ?s { { SELECT ?s { ?s ?p ?o } LIMIT 3 } ?s ?q ?v . ?x ?y ?z }", 5, True),
+    ],
+)
+def test_query_limits_own_limit_and_row_cap(
+    limited_client: TestClient, memory_store: OxigraphStore, query: str, rows: int, truncated: bool
+) -> None:
+    """A query whose own top-level LIMIT keeps it under the cap is written whole by the
+    engine; a subquery's LIMIT does not count, and anything more is cut and flagged. Checked
+    over HTTP and on the store as the query workers call it (a row cap, no deadline)."""
+    response = limited_client.get("/sparql", params={"query": query})
+    assert response.status_code == 200
+    assert (response.headers.get(TRUNCATED_HEADER) == "true") is truncated
+    memory_store.replace_graphs(remove=[], quads=QUADS)
+    result = memory_store.query(query, result_format="json", max_rows=5)
+    assert result.truncated is truncated
+    for bindings in (
+        response.json()["results"]["bindings"],
+        json.loads(result.body)["results"]["bindings"],
+    ):
+        assert len(bindings) == rows
+        if "ORDER BY" in query:  # the cut keeps the query's order
+            expected = sorted(f"{EX}s{i}" for i in range(200))[:rows]
+            assert [b["s"]["value"] for b in bindings] == expected
+
+
 @pytest.mark.slow
 @pytest.mark.integration
 def test_query_limits_memory_hungry_query_stops_its_worker(tmp_path: Path) -> None:
@@ -207,13 +286,19 @@ def test_query_limits_memory_hungry_query_stops_its_worker(tmp_path: Path) -> No
         workers=1,
         memory_mb=2048,
     )
+
+    async def scenario() -> None:
+        try:
+            assert (await pool.query(QUICK, result_format="json", timeout=20)).form == "SELECT"
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailable, match="more memory"):
+                await pool.query(HUNGRY, result_format="json", timeout=60)
+            assert time.monotonic() - started < 30
+            assert (await pool.query(QUICK, result_format="json", timeout=20)).form == "SELECT"
+        finally:
+            await pool.close()
+
     try:
-        assert pool.query(QUICK, result_format="json", timeout=20).form == "SELECT"
-        started = time.monotonic()
-        with pytest.raises(StoreUnavailable, match="more memory"):
-            pool.query(HUNGRY, result_format="json", timeout=60)
-        assert time.monotonic() - started < 30
-        assert pool.query(QUICK, result_format="json", timeout=20).form == "SELECT"
+        asyncio.run(scenario())
     finally:
-        pool.close()
         store.close()
