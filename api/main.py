@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Accept"],
             expose_headers=["X-KG-Truncated", "X-KG-Row-Limit"],
         )
+    app.router.routes[:0] = sparql.fast_routes()
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(stats.router)

@@ -14,9 +14,17 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
 
 from api.auth import authorize_write
-from api.deps import QueryRunnerDep, SettingsDep, StoreDep
+from api.deps import (
+    QueryRunnerDep,
+    SettingsDep,
+    StoreDep,
+    get_query_runner,
+    get_settings,
+    get_store,
+)
 from api.editor import ExampleQuery, load_example_queries, render_editor
 from api.errors import UnsupportedContentType
 from api.negotiation import GRAPH_OFFERS, SOLUTION_OFFERS, choose, choose_format
@@ -155,6 +163,38 @@ async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep
         raise InputError("no update: send the form field `update`")
     authorize_write(settings, request.headers.get("authorization"))
     return await run_in_threadpool(_run_update, store, sparql)
+
+
+async def serve_sparql(request: Request) -> Response:
+    """``GET``, ``HEAD`` and ``POST /sparql`` as a plain Starlette endpoint.
+
+    The routes above document the protocol in the OpenAPI schema; requests are served by this
+    endpoint, installed ahead of them by :func:`fast_routes`. The protocol parameters are read
+    by hand either way (they repeat, and come from the URL and the body at once), so FastAPI's
+    dependency solving and parameter validation would only cost time: about 0.2 ms of the
+    server's CPU per request, a third of what a small query costs it.
+
+    Args:
+        request: The request.
+
+    Returns:
+        The response of :func:`sparql_get` or :func:`sparql_post`.
+    """
+    store = await get_store(request)
+    runner = await get_query_runner(request)
+    settings = await get_settings(request)
+    if request.method == "POST":
+        return await sparql_post(request, store, runner, settings)
+    return await sparql_get(request, store, runner, settings)
+
+
+def fast_routes() -> list[Route]:
+    """The routes to put in front of the app's routes (see :func:`serve_sparql`).
+
+    Returns:
+        The routes.
+    """
+    return [Route("/sparql", serve_sparql, methods=["GET", "HEAD", "POST"], name="sparql_fast")]
 
 
 # ---------------------------------------------------------------------- reading requests
