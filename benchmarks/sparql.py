@@ -24,6 +24,7 @@ import asyncio
 import datetime as dt
 import json
 import math
+import os
 import re
 import shutil
 import socket
@@ -257,6 +258,35 @@ def _wrk_throughput(url: str, query: str, *, concurrency: int, duration: float) 
     return float(rate.group(1))
 
 
+@contextmanager
+def cpu_time(pid: int) -> Iterator[list[float]]:
+    """CPU seconds (user + system) a process and its children use inside the block.
+
+    Reads ``/proc`` (Linux), so it counts the server's query worker processes too; the
+    one-element list is filled when the block ends.
+    """
+    used = [math.nan]
+    before = _tree_cpu(pid)
+    yield used
+    used[0] = _tree_cpu(pid) - before
+
+
+def _tree_cpu(pid: int) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        pending += [int(child) for child in children]
+    return total
+
+
 # ---------------------------------------------------------------------- servers
 def free_port() -> int:
     with socket.socket() as sock:
@@ -266,7 +296,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(command: list[str], ready_url: str, log: Path, *, wait: float) -> Iterator[None]:
+def serve(
+    command: list[str], ready_url: str, log: Path, *, wait: float
+) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
     try:
@@ -280,7 +312,7 @@ def serve(command: list[str], ready_url: str, log: Path, *, wait: float) -> Iter
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{command[:3]} did not start; see {log}")
             time.sleep(0.5)
-        yield
+        yield process
     finally:
         process.terminate()
         try:
@@ -333,27 +365,32 @@ def main() -> None:
 
     columns: dict[str, dict[str, float]] = {"raw pyoxigraph": measure_raw(store_path, args.repeat)}
     rps: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # server CPU seconds per request (its process and children)
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
     command = [sys.executable, "-m", "kg", "serve", "--store", str(store_path)]
     command += ["--port", str(port), "--query-timeout", "120"]
     env_log = work / "kg-serve.log"
-    with serve(command, f"http://127.0.0.1:{port}/health", env_log, wait=60):
+    with serve(command, f"http://127.0.0.1:{port}/health", env_log, wait=60) as server:
         columns["conflict-kg /sparql"] = measure_http(url, args.repeat)
-        rps["conflict-kg /sparql"] = measure_throughput(
-            url, concurrency=args.concurrency, duration=args.duration, client=args.client
-        )
+        with cpu_time(server.pid) as used:
+            rps["conflict-kg /sparql"] = measure_throughput(
+                url, concurrency=args.concurrency, duration=args.duration, client=args.client
+            )
+        cpu["conflict-kg /sparql"] = used[0] / (rps["conflict-kg /sparql"] * args.duration)
     if args.rdflib_python:
         script = work / "rdflib_server.py"
         script.write_text(RDFLIB_SERVER, encoding="utf-8")
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
         command = [str(args.rdflib_python), str(script), str(nquads), str(port)]
-        with serve(command, f"{url}?query=ASK%7B%7D", work / "rdflib.log", wait=1800):
+        with serve(command, f"{url}?query=ASK%7B%7D", work / "rdflib.log", wait=1800) as server:
             columns["rdflib-endpoint"] = measure_http(url, args.rdflib_repeat, timeout=300)
-            rps["rdflib-endpoint"] = measure_throughput(
-                url, concurrency=args.concurrency, duration=args.duration, client=args.client
-            )
+            with cpu_time(server.pid) as used:
+                rps["rdflib-endpoint"] = measure_throughput(
+                    url, concurrency=args.concurrency, duration=args.duration, client=args.client
+                )
+            cpu["rdflib-endpoint"] = used[0] / (rps["rdflib-endpoint"] * args.duration)
 
     names = list(columns)
     print(
@@ -371,7 +408,7 @@ def main() -> None:
         f"{args.client}:"
     )
     for name, value in rps.items():
-        print(f"- {name}: {value:.1f}")
+        print(f"- {name}: {value:.1f} (server CPU {cpu[name] * 1000:.2f} ms per request)")
     if "rdflib-endpoint" in rps:
         ratio = rps["conflict-kg /sparql"] / rps["rdflib-endpoint"]
         print(f"- conflict-kg / rdflib-endpoint: {ratio:.2f}x")

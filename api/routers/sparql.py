@@ -116,7 +116,7 @@ async def sparql_get(
     """Run a query given as ``?query=``; without one, return the service description."""
     params = parse_qsl(request.url.query, keep_blank_values=True)
     sparql = _collect(params)
-    sparql.base_iri = str(request.url_for("sparql_get"))
+    sparql.base_iri = _endpoint_url(request)
     if sparql.update is not None:
         raise InputError("updates must be sent with POST (form field `update` or " + UPDATE_TYPE)
     accept = request.headers.get("accept")
@@ -198,6 +198,11 @@ def fast_routes() -> list[Route]:
 
 
 # ---------------------------------------------------------------------- reading requests
+def _endpoint_url(request: Request) -> str:
+    """The URL of ``/sparql`` (under the app's root path): the base IRI of requests."""
+    return f"{request.base_url}sparql"
+
+
 def _collect(
     pairs: list[tuple[str, str]], *, query: str | None = None, update: str | None = None
 ) -> SparqlRequest:
@@ -241,7 +246,7 @@ async def _read_post(request: Request, settings: Settings) -> SparqlRequest:
         sparql = _collect(url_params, query=text)
     else:
         sparql = _collect(url_params, update=text)
-    sparql.base_iri = str(request.url_for("sparql_get"))
+    sparql.base_iri = _endpoint_url(request)
     return sparql
 
 
@@ -378,7 +383,7 @@ def _service_description(request: Request, settings: Settings, accept: str | Non
             "description)"
         )
     media_type, rdflib_format = chosen
-    endpoint = str(request.url_for("sparql_get"))
+    endpoint = _endpoint_url(request)
     graph = build_service_description(endpoint, is_update_enabled=settings.enable_update)
     body = graph.serialize(format=rdflib_format, encoding="utf-8")
     return Response(content=body, media_type=media_type, headers={"Vary": "Accept"})

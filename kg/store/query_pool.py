@@ -4,7 +4,9 @@ An on-disk Oxigraph store is locked by the process that opened it for writing (t
 Its queries run in a :class:`QueryPool` of worker processes instead. A query that overruns its
 limit has its worker killed (which also frees whatever memory a runaway query grabbed) and a
 fresh worker takes its place, so the server's own process, its other workers and ``/health``
-never wait for it.
+never wait for it. The pool runs on the server's event loop: a query is written to its worker's
+socket and its answer awaited there (under the time limit), with no thread per query.
+(``docs/benchmarks.md`` has what that and the other per-request savings measured.)
 
 Workers do not read the live directory: pyoxigraph documents reading a store while another
 process writes it as undefined (and it does fail: a read-only handle opened during a

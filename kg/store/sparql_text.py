@@ -153,10 +153,10 @@ def query_form(sparql: str) -> QueryForm | None:
     >>> query_form("base <http://x/> prefix : <http://y/> select * {}")
     'SELECT'
     """
-    for token in tokenize(sparql):
-        if token.kind != "word":
+    for match in _TOKEN.finditer(sparql):  # lazily: only the prologue is read
+        if match.lastgroup != "word":
             continue
-        word = token.text.upper()
+        word = match.group().upper()
         if word in ("PREFIX", "BASE"):
             continue
         return word if word in _FORMS else None  # type: ignore[return-value]
@@ -176,6 +176,9 @@ def keywords_used(sparql: str, keywords: Collection[str]) -> set[str]:
     >>> keywords_used("SELECT ?service { ?s ex:load 'SERVICE' }", {"SERVICE", "LOAD"})
     set()
     """
+    lowered = sparql.lower()
+    if not any(keyword.lower() in lowered for keyword in keywords):
+        return set()  # not even as a substring: no need to lex
     return {t.text.upper() for t in tokenize(sparql) if t.kind == "word"} & set(keywords)
 
 
@@ -196,6 +199,9 @@ def dataset_clauses(sparql: str) -> list[tuple[str, str]]:
     >>> dataset_clauses("BASE <http://ex/> WITH <g> DELETE { ?s ?p ?o } USING NAMED <h> WHERE {}")
     [('WITH', 'http://ex/g'), ('USING NAMED', 'http://ex/h')]
     """
+    lowered = sparql.lower()
+    if not any(word in lowered for word in ("from", "using", "with")):
+        return []  # not even as a substring: no need to lex
     tokens = tokenize(sparql)
     prefixes: dict[str, str] = {}
     base = ""
@@ -315,6 +321,8 @@ def check_nesting(sparql: str) -> None:
     """
     from kg.errors import QuerySyntaxError
 
+    if sum(map(sparql.count, _OPENERS)) <= MAX_NESTING_DEPTH:
+        return  # too few brackets to nest that deep: no need to lex
     if nesting_depth(sparql) > MAX_NESTING_DEPTH:
         raise QuerySyntaxError(
             f"the SPARQL text nests brackets more than {MAX_NESTING_DEPTH} deep; flatten it"
