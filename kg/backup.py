@@ -1,13 +1,19 @@
-"""Restore a store from a ``kg export --format nquads`` dump.
+"""Restore a store from a ``kg export --format nquads`` dump, streamed.
 
-The dump is parsed completely before the store is opened, then loaded in one
-:meth:`~kg.store.base.Store.replace_graphs` transaction, so a malformed dump or a failed write
-leaves the store unchanged. Works with any :class:`~kg.store.base.Store` backend.
+A dump file is never held in memory. :func:`check_dump` reads it once, line by line, before the
+store is opened (UTF-8, N-Quads syntax, no blank nodes); :func:`restore_dump` then reads it
+again and streams the quads into :meth:`~kg.store.base.Store.replace_all`, which writes them
+all or nothing. So a malformed dump or a failed write leaves the store unchanged. Works with
+any :class:`~kg.store.base.Store` backend.
+
+>>> parse_nquads(b'<http://ex/s> <http://ex/p> "o" <http://ex/g> .\\n', source="x.nq")
+[Quad(subject='<http://ex/s>', predicate='<http://ex/p>', object='"o"', graph='http://ex/g')]
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +26,7 @@ _LITERAL = r'"(?:[^"\\\n\r]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^' + _IRI +
 _QUAD = re.compile(
     rf"({_NODE})[ \t]+({_IRI})[ \t]+({_NODE}|{_LITERAL})(?:[ \t]+({_IRI}))?[ \t]*\.$"
 )
+_NOT_UTF8 = "not valid UTF-8 at byte offset {}; give a `kg export --format nquads` dump"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +34,8 @@ class RestoreResult:
     """What a restore did.
 
     Attributes:
-        quads: Quads read from the dump (and written).
-        graphs: Named graphs in the dump.
+        quads: Quads in the store after the restore (the dump's distinct quads).
+        graphs: Named graphs in the store after the restore.
         replaced: Quads that were in the store before and were dropped.
     """
 
@@ -38,7 +45,8 @@ class RestoreResult:
 
 
 def parse_nquads(data: bytes, *, source: str) -> list[Quad]:
-    """Split an N-Quads document into store quads, keeping each term's text as written.
+    """Split an N-Quads document held in memory into store quads (for small documents; a
+    dump file is streamed by :func:`read_dump_quads`).
 
     Terms are not re-encoded (an RDF library would normalise literals such as
     ``xsd:dateTime`` values), so the store sees exactly the dumped terms; it validates them when
@@ -57,57 +65,98 @@ def parse_nquads(data: bytes, *, source: str) -> list[Quad]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not valid UTF-8 at byte offset {exc.start}; give a `kg export --format nquads` dump",
-            path=source,
-        ) from exc
+        raise InputError(_NOT_UTF8.format(exc.start), path=source) from exc
     quads: dict[Quad, None] = {}
     # Split on line feeds only: U+2028, U+0085 etc. may occur raw inside literals.
     for line_no, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip(" \t\r")
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _QUAD.match(stripped)
-        if match is None:
-            raise InputError(
-                f"not a valid N-Quads dump: cannot read {stripped[:80]!r}",
-                path=source,
-                line=line_no,
-            )
-        subject, predicate, obj, graph = match.groups()
-        if subject.startswith("_:") or obj.startswith("_:"):
-            raise InputError(
-                "blank nodes are not used in conflict-kg graphs; not a kg export dump",
-                path=source,
-                line=line_no,
-            )
-        quads[Quad(subject, predicate, obj, graph[1:-1] if graph else None)] = None
+        quad = _parse_line(line, source=source, line_no=line_no)
+        if quad is not None:
+            quads[quad] = None
     return list(quads)
 
 
-def read_dump(path: Path) -> list[Quad]:
-    """Read and parse an N-Quads dump file (before any store is opened).
+def read_dump_quads(path: Path) -> Iterator[Quad]:
+    """Read an N-Quads dump file line by line, yielding its quads (duplicates included).
+
+    Args:
+        path: The dump.
+
+    Yields:
+        Each quad, terms as written in the file.
+
+    Raises:
+        InputError: The file cannot be read, is not valid UTF-8 (the message gives the byte
+            offset), or a line is not an N-Quads statement or holds a blank node.
+    """
+    source = str(path)
+    try:
+        file = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", path=source) from exc
+    with file:
+        offset = 0
+        # Binary lines end at line feeds only, which never occur inside a UTF-8 sequence.
+        for line_no, raw in enumerate(file, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    _NOT_UTF8.format(offset + exc.start), path=source, line=line_no
+                ) from exc
+            offset += len(raw)
+            quad = _parse_line(line, source=source, line_no=line_no)
+            if quad is not None:
+                yield quad
+
+
+def check_dump(path: Path) -> int:
+    """Read a whole dump file once (streamed) and check it, before any store is opened.
+
+    Args:
+        path: The dump.
+
+    Returns:
+        The number of quad lines (duplicates included).
 
     Raises:
         InputError: The file cannot be read, is malformed or holds no quads.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", path=str(path)) from exc
-    quads = parse_nquads(data, source=str(path))
-    if not quads:
+    count = sum(1 for _ in read_dump_quads(path))
+    if not count:
         raise InputError("the dump holds no quads", path=str(path))
-    return quads
+    return count
 
 
-def restore_quads(store: Store, quads: list[Quad], *, replace: bool) -> RestoreResult:
-    """Load parsed dump quads into ``store`` in one transaction.
+def restore_dump(store: Store, path: Path, *, replace: bool) -> RestoreResult:
+    """Load a dump file into ``store``, streamed, all or nothing.
+
+    Check it with :func:`check_dump` first: this reads it again while writing, and a problem
+    found then leaves the store unchanged but the store has been opened (and, for a new
+    directory, created).
 
     Args:
         store: The target store.
-        quads: The quads of the dump (from :func:`read_dump` or :func:`parse_nquads`).
-        replace: Drop everything the store holds first; without it a non-empty store is refused.
+        path: The dump.
+        replace: Drop everything the store holds; without it a non-empty store is refused.
+
+    Returns:
+        What was restored.
+
+    Raises:
+        InputError: The dump is malformed; the store is unchanged.
+        StoreError: The store is not empty and ``replace`` is false, or the write failed; the
+            store is unchanged.
+    """
+    return restore_quads(store, read_dump_quads(path), replace=replace)
+
+
+def restore_quads(store: Store, quads: Iterable[Quad], *, replace: bool) -> RestoreResult:
+    """Replace the contents of ``store`` with ``quads`` (read as a stream), all or nothing.
+
+    Args:
+        store: The target store.
+        quads: The quads of a dump (from :func:`read_dump_quads` or :func:`parse_nquads`).
+        replace: Drop everything the store holds; without it a non-empty store is refused.
 
     Returns:
         What was restored.
@@ -122,12 +171,25 @@ def restore_quads(store: Store, quads: list[Quad], *, replace: bool) -> RestoreR
             f"the store is not empty ({before} quads); restore into a new --store directory, "
             "or give --replace to drop its contents first"
         )
-    remove = store.named_graphs() if before else []
-    if before and any(q.graph is None for q in store.quads()):
-        # replace_graphs only drops named graphs; empty the default graph first. kg itself
-        # never writes the default graph, so this only happens for hand-made stores.
-        store.drop_graph(None)
-    store.replace_graphs(remove=remove, quads=quads)
-    return RestoreResult(
-        quads=len(quads), graphs=len({q.graph for q in quads if q.graph}), replaced=before
-    )
+    store.replace_all(quads)
+    return RestoreResult(quads=len(store), graphs=len(store.named_graphs()), replaced=before)
+
+
+def _parse_line(line: str, *, source: str, line_no: int) -> Quad | None:
+    """One line of a dump as a quad (None for blank and comment lines)."""
+    stripped = line.strip(" \t\r\n")
+    if not stripped or stripped.startswith("#"):
+        return None
+    match = _QUAD.match(stripped)
+    if match is None:
+        raise InputError(
+            f"not a valid N-Quads dump: cannot read {stripped[:80]!r}", path=source, line=line_no
+        )
+    subject, predicate, obj, graph = match.groups()
+    if subject.startswith("_:") or obj.startswith("_:"):
+        raise InputError(
+            "blank nodes are not used in conflict-kg graphs; not a kg export dump",
+            path=source,
+            line=line_no,
+        )
+    return Quad(subject, predicate, obj, graph[1:-1] if graph else None)

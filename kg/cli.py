@@ -28,6 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg import __version__
+from kg.distributed import connect_cluster
 from kg.errors import ConfigError, InputError, KGError, StoreUnavailable
 from kg.ids import DEFAULT_BASE_IRI, doc_id_from_name, is_valid_doc_id
 from kg.parallel import ingest_reports
@@ -204,17 +205,45 @@ def ingest(
         int,
         typer.Option(min=1, help="Processes that parse reports (the store has one writer)."),
     ] = 1,
+    dask_scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--dask-scheduler",
+            metavar="ADDRESS",
+            help="Extract on this Dask cluster (tcp://HOST:PORT; needs conflict-kg[dask]).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Ingest reports into the store (re-ingesting a report id replaces it)."""
+    if dask_scheduler is not None and workers > 1:
+        raise ConfigError(
+            "give either --workers N or --dask-scheduler ADDRESS, not both "
+            "(the cluster's workers do the parsing)"
+        )
     settings = get_settings()
     date_override = _parse_published(published)
     # Read and validate every input before anything is loaded or written.
     reports = list(
         read_reports(paths, published=date_override, max_bytes=settings.max_report_bytes)
     )
-    extractor = Extractor.load(model=settings.spacy_model, patterns_dir=settings.patterns_dir)
+    _check_store_free(settings, store, memory)  # fail fast, before the model loads
     results: list[IngestResult] = []
-    with _open_store(settings, store, memory, must_exist=False) as kg_store:
+    with contextlib.ExitStack() as stack:
+        extract = None
+        if dask_scheduler is not None:
+            # Reach the cluster before the store is opened, so a bad address writes nothing.
+            extract = stack.enter_context(
+                connect_cluster(
+                    dask_scheduler, model=settings.spacy_model, patterns_dir=settings.patterns_dir
+                )
+            )
+            if not logger.isEnabledFor(logging.DEBUG):
+                # A lost scheduler makes distributed log every reconnect attempt with a
+                # traceback; the ClusterError raised then says it in one line (-vv shows them).
+                logging.getLogger("distributed.client").setLevel(logging.CRITICAL)
+        extractor = Extractor.load(model=settings.spacy_model, patterns_dir=settings.patterns_dir)
+        kg_store = stack.enter_context(_open_store(settings, store, memory, must_exist=False))
         ensure_ontology(kg_store, base_iri=settings.base_iri, ontology_path=settings.ontology_path)
         with _progress() as progress:
             task = progress.add_task("ingesting", total=len(reports))
@@ -224,6 +253,7 @@ def ingest(
                 store=kg_store,
                 base_iri=settings.base_iri,
                 workers=workers,
+                extract=extract,
             ):
                 progress.update(task, description=result.doc_id)
                 results.append(result)
@@ -349,6 +379,15 @@ def serve(
         float | None,
         typer.Option(metavar="S", help="Seconds a SPARQL query may run.", show_default=False),
     ] = None,
+    query_workers: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Worker processes that run SPARQL queries on an on-disk store, each query "
+            "under a hard time limit (default: setting KG_QUERY_WORKERS).",
+            show_default=False,
+        ),
+    ] = None,
     enable_update: Annotated[
         bool, typer.Option("--enable-update", help="Accept SPARQL Update and graph writes.")
     ] = False,
@@ -369,6 +408,14 @@ def serve(
         if query_timeout <= 0:
             raise ConfigError("--query-timeout must be a positive number of seconds")
         overrides["query_timeout"] = query_timeout
+    if query_workers is not None:
+        if query_workers < 1:
+            raise ConfigError(
+                "--query-workers must be at least 1 (each worker process runs one query at a "
+                "time); to run queries in threads instead, without a hard time limit, set "
+                "KG_QUERY_WORKERS=0"
+            )
+        overrides["query_workers"] = query_workers
     if enable_update:
         overrides["enable_update"] = True
     if update_token is not None:
@@ -447,13 +494,13 @@ def restore(
     store: StoreOption = None,
     memory: MemoryOption = False,
 ) -> None:
-    """Restore the store from an N-Quads dump, in one transaction."""
-    from kg.backup import read_dump, restore_quads
+    """Restore the store from an N-Quads dump, all or nothing (the dump is streamed)."""
+    from kg.backup import check_dump, restore_dump
 
     settings = get_settings()
-    quads = read_dump(dump)  # parse it all before the store is opened or written
+    check_dump(dump)  # read it all once before the store is opened or written
     with _open_store(settings, store, memory, must_exist=False) as kg_store:
-        result = restore_quads(kg_store, quads, replace=replace)
+        result = restore_dump(kg_store, dump, replace=replace)
     sys.stdout.write(f"restored {result.quads} quads in {result.graphs} graphs from {dump}\n")
 
 
@@ -479,6 +526,15 @@ def _store_spec(settings: Settings, store: str | None, memory: bool) -> str:
     if memory:
         return ":memory:"
     return store if store is not None else settings.store
+
+
+def _check_store_free(settings: Settings, store: str | None, memory: bool) -> None:
+    """Open and close an existing on-disk store at once, so that a store held by another
+    process (e.g. a running ``kg serve``) is reported in a second, not after slow work."""
+    spec = _store_spec(settings, store, memory)
+    if _is_local_store(spec) and Path(spec).exists():
+        with _open_store(settings, store, memory, must_exist=True):
+            pass
 
 
 @contextlib.contextmanager

@@ -27,6 +27,10 @@ class ExtractionError(KGError):
     """Extraction failed for a report."""
 
 
+class ClusterError(KGError):
+    """The Dask cluster used for extraction cannot be reached or failed."""
+
+
 class InputError(KGError):
     """A report or input file is unusable (empty, binary, not UTF-8, too large, malformed).
 

@@ -1,14 +1,17 @@
-"""Batch ingestion with extraction spread over worker processes.
+"""Batch ingestion with extraction spread over worker processes or a cluster.
 
-spaCy parses the batch with ``nlp.pipe(texts, n_process=N)``; the main process runs
-``Extractor.extract_doc`` on each parsed doc and is the single writer: every report goes to
-the store in its own transaction, in input order, so the result is the same as ``workers=1``.
+With ``workers=N`` spaCy parses the batch with ``nlp.pipe(texts, n_process=N)`` and this process
+runs ``Extractor.extract_doc`` on each parsed doc; an injected ``extract`` function (e.g.
+:class:`kg.distributed.DaskExtraction`) may do the whole extraction elsewhere instead. Either
+way this process is the single writer: every report goes to the store in its own transaction,
+in input order, so the result is the same as ``workers=1``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Generator, Iterator, Sequence
 
 from kg import ids
 from kg.errors import ExtractionError
@@ -17,6 +20,9 @@ from kg.pipeline import CK, Extractor, IngestResult, ingest_report
 from kg.store.base import Store
 
 BATCH_SIZE = 16
+
+#: Extracts reports, yielding one extraction per report in input order.
+ExtractReports = Callable[[Sequence[Report]], Generator[Extraction, None, None]]
 
 
 def _is_unchanged(report: Report, *, extractor: Extractor, store: Store, base_iri: str) -> bool:
@@ -30,7 +36,7 @@ def _is_unchanged(report: Report, *, extractor: Extractor, store: Store, base_ir
 
 def extract_reports(
     reports: Sequence[Report], *, extractor: Extractor, workers: int
-) -> Iterator[Extraction]:
+) -> Generator[Extraction, None, None]:
     """Extract reports in input order, parsing them in ``workers`` processes.
 
     Args:
@@ -57,19 +63,23 @@ def ingest_reports(
     store: Store,
     base_iri: str,
     workers: int = 1,
+    extract: ExtractReports | None = None,
     clock: Callable[[], dt.datetime] | None = None,
 ) -> Iterator[IngestResult]:
     """Ingest reports in input order, one store transaction each.
 
-    Reports already stored unchanged are skipped before parsing; the rest are parsed by
-    ``workers`` processes and written by this (the only writing) process.
+    Reports already stored unchanged are skipped before extraction; the rest are parsed by
+    ``workers`` processes (or extracted by ``extract``) and written by this (the only writing)
+    process.
 
     Args:
         reports: The reports, in the order to write them.
-        extractor: The loaded extractor.
+        extractor: The loaded extractor (it also gives each report's content digest).
         store: The store to write to.
         base_iri: Base of minted IRIs.
-        workers: Parser processes.
+        workers: Parser processes (ignored when ``extract`` is given).
+        extract: Extracts the reports to write elsewhere, e.g. on a Dask cluster; it must use
+            the same model and conflict-kg version as ``extractor``.
         clock: Returns each run's start time (defaults to the current UTC time).
 
     Yields:
@@ -77,29 +87,49 @@ def ingest_reports(
 
     Raises:
         InputError: A report id cannot be used in IRIs.
-        ExtractionError: spaCy failed.
+        ExtractionError: spaCy failed, or ``extract`` used another model or version.
         StoreError: A write failed (earlier reports stay written).
     """
     now = clock or (lambda: dt.datetime.now(dt.UTC))
-    if workers <= 1:
+    if extract is None and workers <= 1:
         for report in reports:
             yield ingest_report(
                 report, extractor=extractor, store=store, base_iri=base_iri, now=now()
             )
         return
+    if extract is None:
+        extract = functools.partial(extract_reports, extractor=extractor, workers=workers)
     pending = [
         not _is_unchanged(report, extractor=extractor, store=store, base_iri=base_iri)
         for report in reports
     ]
     todo = [report for report, is_pending in zip(reports, pending, strict=True) if is_pending]
-    extractions = extract_reports(todo, extractor=extractor, workers=workers)
-    for report, is_pending in zip(reports, pending, strict=True):
-        extraction = next(extractions) if is_pending else None
-        yield ingest_report(
-            report,
-            extractor=extractor,
-            store=store,
-            base_iri=base_iri,
-            now=now(),
-            extraction=extraction,
+    extractions = extract(todo)
+    try:
+        for report, is_pending in zip(reports, pending, strict=True):
+            extraction = next(extractions) if is_pending else None
+            if extraction is not None:
+                _check_extraction(extraction, report=report, extractor=extractor)
+            yield ingest_report(
+                report,
+                extractor=extractor,
+                store=store,
+                base_iri=base_iri,
+                now=now(),
+                extraction=extraction,
+            )
+    finally:
+        extractions.close()
+
+
+def _check_extraction(extraction: Extraction, *, report: Report, extractor: Extractor) -> None:
+    if extraction.report.id != report.id:
+        raise ExtractionError(
+            f"expected the extraction of report {report.id!r}, got {extraction.report.id!r}"
+        )
+    if extraction.run_digest != extractor.digest(report):
+        raise ExtractionError(
+            f"report {report.id!r} was extracted with {extraction.model} and conflict-kg "
+            f"{extraction.extractor_version}, but this process runs {extractor.model}; install "
+            "the same model and conflict-kg version on every worker"
         )

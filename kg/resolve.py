@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 NER_TYPES = {
     "PERSON": ("Person",),
     "ORG": ("Organization",),
+    "ARMED": ("ArmedGroup",),
     "GPE": ("Location",),
     "LOC": ("Location",),
     "FAC": ("Location",),
@@ -137,6 +138,11 @@ def _plural(noun: str) -> str:
     return noun + "s"
 
 
+def same_sentence(a: MentionCandidate, b: MentionCandidate) -> bool:
+    """Whether two mention candidates are in one sentence."""
+    return a.sentence_index == b.sentence_index
+
+
 class _Resolver:
     def __init__(
         self,
@@ -198,10 +204,10 @@ class _Resolver:
             types = NER_TYPES.get(cand.label)
             if types is None:
                 return None
-            variant = self._person_variant(cand.text) if types == ("Person",) else None
-            draft = variant or self._add(
-                _Draft(key=slugify(cand.text), label=cand.text, types=types)
-            )
+            # a name's hint is the long name an acronym abbreviates ("ELN")
+            name = cand.hint or cand.text
+            variant = self._person_variant(name) if types == ("Person",) else None
+            draft = variant or self._add(_Draft(key=slugify(name), label=name, types=types))
         draft.aliases.add(cand.text)
         if cand.role_title:
             draft.role_titles.update(t for t in cand.role_title.split("|") if t)
@@ -268,7 +274,7 @@ class _Resolver:
 
     def _pronoun(self, cand: MentionCandidate) -> str | None:
         best: tuple[int, int, int, str] | None = None
-        wanted = "group" if cand.hint == "group" else "person"
+        wanted = cand.hint if cand.hint in {"group", "organisation"} else "person"
         for prior, key in reversed(self.history):
             if cand.sentence_index - prior.sentence_index > PRONOUN_WINDOW:
                 break
@@ -277,13 +283,17 @@ class _Resolver:
             types = set(self.drafts[key].types)
             if wanted == "person" and "Person" not in types:
                 continue
-            if wanted == "group" and (
+            if wanted != "person" and (
                 "Person" in types
                 or not types & GROUP_TYPES
                 or types == {"Location"}
                 or cand.sentence_index - prior.sentence_index > 1
             ):
                 continue
+            if wanted == "organisation" and (
+                "PopulationGroup" in types or not (prior.is_subject or same_sentence(prior, cand))
+            ):
+                continue  # "it": one body, most often the subject just before
             same = prior.sentence_index == cand.sentence_index
             score = (0 if same else 1, 0 if prior.is_subject else 1, -prior.start, key)
             if best is None or score < best:

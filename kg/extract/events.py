@@ -17,6 +17,7 @@ from kg.extract.lexicon import Lexicon, Trigger
 from kg.extract.modality import is_negated, modality_of
 from kg.extract.syntax import (
     LIGHT_VERBS,
+    OBJECT_CONTROL,
     PARTICIPANT_PREPS,
     SPEECH_CLASSES,
     SUBJ,
@@ -30,12 +31,17 @@ from kg.extract.syntax import (
     entity,
     is_misparsed_gerund,
     location_keys,
+    named_place,
+    through_quantity,
 )
 from kg.extract.triggers import match_trigger
 from kg.models import ACTOR_TYPES, Entity, Event, Modality
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
+
+
+SPAN_NOUNS = {"day", "week", "month", "hour", "round", "series", "year", "session"}
 
 
 class _SentenceEvents(StructureMixin):
@@ -111,9 +117,11 @@ class _SentenceEvents(StructureMixin):
                 continue  # "Saudi mediators", "negotiator Mohammed Abdulsalam": actors, not events
             if trig is not None and trig.event_class in SPEECH_CLASSES and token.pos_ == "VERB":
                 subject = next((c for c in token.children if c.dep_ in {"nsubj", "csubj"}), None)
+                subj_trig = match_trigger(subject, self.lexicon) if subject is not None else None
                 if (
                     subject is not None
-                    and match_trigger(subject, self.lexicon) is not None
+                    and subj_trig is not None
+                    and not subj_trig.is_agent_noun  # "negotiators demanded": actors speak
                     and (subject.i not in self.te)
                 ):
                     continue  # "their attacks threaten trade": not a speech act
@@ -233,9 +241,12 @@ class _SentenceEvents(StructureMixin):
         ):
             subject = clause_subject(token.head)
             if token.dep_ == "xcomp":
+                # "urged Hamas to accept": the object acts; "visited Haiti to meet": the subject
                 controller = next(
                     (c for c in token.head.children if c.dep_ in {"dobj", "dative"}), None
                 )
+                if token.head.lemma_.lower() not in OBJECT_CONTROL:
+                    controller = None
                 subject = controller or next(
                     (c for c in token.head.children if c.dep_ in SUBJ), subject
                 )
@@ -252,11 +263,18 @@ class _SentenceEvents(StructureMixin):
             objects.append(token.head)
         if token.dep_ == "acl" and token.tag_ == "VBN":
             objects.append(token.head)
-        for obj in objects:
+        for quantity in objects:
+            obj = through_quantity(quantity)
+            if obj is not quantity:  # "displaced thousands of people in the Catatumbo region"
+                for loc in location_keys(quantity, self.te, self.entities, self._skip()):
+                    d.add("location", loc)
             for key in entities_of(obj, self.te):
                 d.add("participant" if d.event_class in SYMMETRIC else "target", key)
             if obj is not token.head and obj.i not in self.by_token:
                 self._including(d, obj)
+                place = named_place(obj, self.te, self.entities)  # "attacked the town of X"
+                if place is not None and d.event_class not in SYMMETRIC:
+                    d.add("location", place)
                 for loc in location_keys(obj, self.te, self.entities, self._skip()):
                     d.add("location", loc)
         for subj in subjects:
@@ -394,6 +412,14 @@ class _SentenceEvents(StructureMixin):
     def _inherit_agent(self, d: Draft) -> None:
         token = d.token
         head = token.head
+        if (
+            token.dep_ == "pobj"
+            and head.lower_ == "of"
+            and head.head.dep_ == "dobj"
+            and head.head.lemma_.lower() in SPAN_NOUNS
+        ):
+            token = head.head  # "ended two days of talks": the talks are what was ended
+            head = token.head
         if (
             token.dep_ == "dobj"
             and token.lower_.endswith("ing")

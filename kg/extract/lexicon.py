@@ -33,6 +33,7 @@ class Trigger:
         needs_comp: The verb is a trigger only with a clausal complement.
         plural_free: The plural needs no modifier ("strikes").
         is_neg_raising: "do not believe X" negates X.
+        obj_preps: Prepositions whose object may stand for the required object ("fired at").
     """
 
     lemma: str
@@ -51,6 +52,7 @@ class Trigger:
     needs_comp: bool
     is_neg_raising: bool
     plural_free: bool = False
+    obj_preps: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,7 @@ def _trigger(lemma: str, data: dict[str, Any]) -> Trigger:
         needs_comp=bool(data.get("needs_comp", False)),
         is_neg_raising=bool(data.get("neg_raising", False)),
         plural_free=bool(data.get("plural_free", False)),
+        obj_preps=frozenset(data.get("obj_preps", ())),
     )
 
 

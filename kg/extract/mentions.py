@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from kg.extract.acronyms import find_acronyms, with_acronyms
 from kg.extract.lexicon import Lexicon
+from kg.extract.name_types import is_armed_name, is_named_place
 from kg.extract.titles import (
     find_appositive_title,
     find_title,
@@ -143,6 +145,9 @@ def _name_spans(
             start += 1
         while end > start and doc[end - 1].tag_ == "POS":
             end -= 1
+        titled = ent.label_ == "PERSON"
+        while titled and end - start > 2 and doc[start].lower_ in lexicon.title_heads:
+            start += 1  # "Archbishop Bagrat Galstanyan": the title is not part of the name
         if end <= start:
             continue
         label = ent.label_
@@ -218,6 +223,9 @@ def find_mentions(
     """
     sent_of = _sentence_of(doc)
     names = _name_spans(doc, matcher, lexicon)
+    acronyms = {a.text: a for a in find_acronyms(doc, names)}
+    if acronyms:
+        names = with_acronyms(doc, names, acronyms)
     out: list[MentionCandidate] = []
     covered: set[int] = set()
     title_tokens: set[int] = set()
@@ -245,6 +253,10 @@ def find_mentions(
                 continue
         entry = None if key else gazetteer.lookup(span.text)
         gkey = key or key_of(entry)
+        if gkey is None and label in {"ORG", "PERSON", "GPE", "NORP"} and is_armed_name(span):
+            label = "ARMED"
+        elif gkey is None and label in {"ORG", "PERSON", "NORP"} and is_named_place(span):
+            label = "GPE"
         if (
             gkey is None
             and len(span) == 1
@@ -266,6 +278,9 @@ def find_mentions(
                 covered.update(range(start, end))
             continue
         extra: dict[str, str | None] = {"gazetteer_key": gkey}
+        acronym = acronyms.get(span.text)
+        if acronym is not None and gkey is None and start != acronym.start:
+            extra["hint"] = acronym.long_text  # the entity of the long name
         types = types_of(gazetteer, gkey)
         is_person = label == "PERSON" if gkey is None else "Person" in types
         if is_person:
@@ -433,6 +448,22 @@ def _group_mentions(
     return out
 
 
+def _is_referential_it(token: Token) -> bool:
+    """ "It said it had delivered food" refers; "it is expected", "it was the first" do not."""
+    head = token.head
+    if token.lower_ == "its":
+        # "the army did not halt its offensive": "its" is the common-noun subject's
+        while head.dep_ in {"dobj", "pobj", "prep", "conj"} and head.head is not head:
+            head = head.head
+        subject = next((c for c in head.children if c.dep_ in SUBJECT_DEPS), None)
+        return subject is None or subject.pos_ != "NOUN"
+    if token.dep_ != "nsubj":
+        return False  # "would treat it as a declaration of war": a thing, not an actor
+    if head.lemma_.lower() in {"be", "seem", "appear", "take", "remain", "rain", "become"}:
+        return False
+    return not any(c.dep_ == "auxpass" for c in head.children)
+
+
 def _pronoun_mentions(
     doc: Doc, sent_of: dict[int, int], covered: set[int], lexicon: Lexicon
 ) -> list[MentionCandidate]:
@@ -445,6 +476,8 @@ def _pronoun_mentions(
             hint = "person"
         elif low in {"they", "them", "their"}:
             hint = "group"
+        elif low in {"it", "its"} and _is_referential_it(token):
+            hint = "organisation"
         else:
             continue
         out.append(

@@ -134,6 +134,7 @@ GOVERNORS: dict[str, Modality] = {
     "talk": Modality.HYPOTHETICAL,
 }
 WARN_LEMMAS = {"warn", "warning", "caution"}
+DEFENSIVE_VERBS = {"help", "protect", "defend", "guard", "shield", "deter", "insure", "secure"}
 NOMINAL_DEPS = {"dobj", "pobj", "prep", "nsubjpass", "attr", "dative"}
 ADJUNCT_PREPS = {
     "after",
@@ -210,7 +211,7 @@ def local_modality(token: Token) -> Modality | None:
     for child in token.children:
         low = child.lower_
         if child.dep_ in {"aux", "auxpass"}:
-            if low in FUTURE_AUX:
+            if low in FUTURE_AUX or (low == "would" and _is_reported_future(token)):
                 return Modality.FUTURE
             if low in HYPO_AUX:
                 return Modality.HYPOTHETICAL
@@ -223,6 +224,38 @@ def local_modality(token: Token) -> Modality | None:
         ):
             return Modality.PROPOSED
     return None
+
+
+def _is_reported_future(token: Token) -> bool:
+    """ "said the talks would begin in February": "would" is "will" in reported speech.
+
+    Only in the complement of a past-tense assertive speech verb, and only without a condition
+    ("would attack if ...") or a negation, which keep "would" hypothetical.
+    """
+    head = token.head
+    if token.dep_ != "ccomp" or head.tag_ != "VBD" or head.lemma_.lower() not in ASSERTIVE_SPEECH:
+        return False
+    for child in token.children:
+        if child.dep_ == "advcl" and any(
+            m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in child.children
+        ):
+            return False
+        if child.dep_ == "neg":
+            return False
+    return True
+
+
+def _denied_above(token: Token, lexicon: Lexicon) -> bool:
+    """Whether a denial governs a plan from higher up: "denied that Baku had plans to attack"."""
+    cur = token
+    for _ in range(6):
+        if cur.dep_ not in CLIMB_DEPS or cur.head is cur:
+            return False
+        head = cur.head
+        if _governor_modality(head, cur, lexicon) is Modality.NEGATED:
+            return True
+        cur = head
+    return False
 
 
 def weak_modality(token: Token) -> Modality | None:
@@ -261,6 +294,10 @@ def _governor_modality(head: Token, child: Token, lexicon: Lexicon) -> Modality 
         return Modality.HYPOTHETICAL
     if head.lower_ in {"against"} and head.head.lemma_.lower() in WARN_LEMMAS:
         return Modality.WARNED_AGAINST
+    if head.lower_ == "against" and head.head.lemma_.lower() in DEFENSIVE_VERBS:
+        return Modality.HYPOTHETICAL  # "help one another against attacks": any future attack
+    if head.pos_ == "ADP" and head.lower_ == "without" and child.dep_ == "pcomp":
+        return Modality.NEGATED  # "ended the talks without signing a treaty"
     if head.pos_ == "ADP" and head.lower_ in HYPO_PREPS and child.dep_ == "pobj":
         return Modality.HYPOTHETICAL
     if (
@@ -280,6 +317,8 @@ def _governor_modality(head: Token, child: Token, lexicon: Lexicon) -> Modality 
     gov = GOVERNORS.get(lemma)
     if gov is not None and head.pos_ not in {"VERB", "AUX", "NOUN", "PROPN", "ADJ"}:
         gov = None
+    if gov is Modality.NEGATED and head.pos_ in {"VERB", "AUX"} and is_negated(head):
+        return Modality.HYPOTHETICAL  # "did not rule out military action": still possible
     if gov is not None:
         return gov
     local = local_modality(head)
@@ -329,6 +368,10 @@ def modality_of(token: Token, lexicon: Lexicon, *, is_irrealis_default: bool = F
             if marks & {"if", "unless"}:
                 return Modality.HYPOTHETICAL
             if any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+                # a purpose: "is expected to travel to Israel to meet Netanyahu" is as
+                # planned as the travel; otherwise only intended
+                if modality_of(head, lexicon) is Modality.FUTURE:
+                    return Modality.FUTURE
                 return Modality.HYPOTHETICAL
             break
         if cur.dep_ == "relcl":
@@ -350,6 +393,8 @@ def modality_of(token: Token, lexicon: Lexicon, *, is_irrealis_default: bool = F
             if own is not None:
                 return own
         gov = _governor_modality(head, cur, lexicon)
+        if gov in {Modality.PROPOSED, Modality.FUTURE} and _denied_above(head, lexicon):
+            return Modality.NEGATED  # "denied having any plans to attack"
         if gov is not None:
             return gov
         if (

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
 LIGHT_VERBS = {
+    "end",
     "make",
     "issue",
     "reiterate",
@@ -92,10 +93,133 @@ def entity(token: Token, token_entity: dict[int, str]) -> str | None:
     return token_entity.get(token.i)
 
 
+OBJECT_CONTROL = {
+    "ask",
+    "urge",
+    "press",
+    "pressure",
+    "push",
+    "call",
+    "persuade",
+    "invite",
+    "tell",
+    "force",
+    "allow",
+    "order",
+    "encourage",
+    "warn",
+    "help",
+    "prompt",
+    "request",
+    "require",
+    "enable",
+    "authorize",
+    "authorise",
+    "compel",
+    "advise",
+    "instruct",
+    "convince",
+    "get",
+    "want",
+    "expect",
+    "need",
+    "implore",
+    "permit",
+    "lead",
+    "cause",
+}
+QUANTITY_NOUNS = {
+    "dozen",
+    "dozens",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "score",
+    "scores",
+    "number",
+    "handful",
+    "tens",
+    "group",
+    "some",
+    "many",
+    "most",
+    "all",
+}
+GROUP_HEADS = {
+    "coalition",
+    "alliance",
+    "gang",
+    "militia",
+    "movement",
+    "group",
+    "faction",
+    "fighters",
+    "militants",
+    "rebels",
+    "insurgents",
+}
+
+
+REPRESENTATIVES = {
+    "minister",
+    "leader",
+    "delegation",
+    "delegate",
+    "representative",
+    "envoy",
+    "negotiator",
+    "president",
+    "head",
+    "official",
+}
+
+
+def antecedent(token: Token) -> Token:
+    """The noun a relative pronoun stands for: "Erdogan, who mediated the talks" -> Erdogan."""
+    if token.tag_ in {"WP", "WDT"} and token.head.dep_ == "relcl" and token.dep_ in SUBJ:
+        return token.head.head
+    return token
+
+
+def through_quantity(token: Token) -> Token:
+    """The noun a quantity is of: "dozens of protesters" -> protesters."""
+    if token.lower_ in QUANTITY_NOUNS or token.pos_ == "NUM":
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+    return token
+
+
+def _group_head_entity(token: Token, token_entity: dict[int, str]) -> str | None:
+    """ "the Viv Ansanm gang coalition": a group noun named by its compound modifiers."""
+    if token.pos_ != "NOUN" or token.lower_ not in GROUP_HEADS:
+        return None
+    stack = [c for c in token.children if c.dep_ == "compound"]
+    while stack:
+        child = stack.pop()
+        key = entity(child, token_entity)
+        if key is not None:
+            return key
+        stack.extend(c for c in child.children if c.dep_ == "compound")
+    return None
+
+
 def entities_of(token: Token, token_entity: dict[int, str]) -> list[str]:
     keys: list[str] = []
-    for conj in conjuncts(token):
-        key = entity(conj, token_entity)
+    for conj in conjuncts(antecedent(token)):
+        key = entity(conj, token_entity) or _group_head_entity(conj, token_entity)
+        if key is None and conj.pos_ == "NOUN" and conj.lemma_.lower() in REPRESENTATIVES:
+            # "the foreign ministers of Armenia and Azerbaijan": the states they represent
+            for child in conj.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            keys.extend(k for k in entities_of(pobj, token_entity) if k not in keys)
         if key is None and conj.pos_ == "PROPN":
             # "US Special Envoy for Sudan Tom Perriello": the name is an apposition of the title
             key = next(
@@ -168,6 +292,47 @@ def agent_key(subject: Token | None, token_entity: dict[int, str]) -> list[str]:
     return entities_of(subject, token_entity)
 
 
+PLACE_HEADS = {
+    "town",
+    "city",
+    "village",
+    "province",
+    "region",
+    "district",
+    "department",
+    "county",
+    "municipality",
+    "neighbourhood",
+    "neighborhood",
+    "suburb",
+    "suburbs",
+    "camp",
+    "area",
+    "state",
+    "governorate",
+    "capital",
+}
+
+
+def named_place(
+    token: Token, token_entity: dict[int, str], entities: dict[str, Entity]
+) -> str | None:
+    """The place a place noun names: "the town of Pont-Sonde", "the Catatumbo region"."""
+    if token.lemma_.lower() not in PLACE_HEADS or token.pos_ != "NOUN":
+        return None
+    for child in token.children:
+        found: list[Token] = []
+        if child.dep_ in {"compound", "nmod"}:
+            found = [child]
+        elif child.dep_ == "prep" and child.lower_ == "of":
+            found = [g for g in child.children if g.dep_ == "pobj"]
+        for cand in found:
+            key = entity(cand, token_entity)
+            if key is not None and "Location" in entities[key].types:
+                return key
+    return None
+
+
 def location_keys(
     token: Token,
     token_entity: dict[int, str],
@@ -193,7 +358,7 @@ def location_keys(
             if pobj.dep_ != "pobj":
                 continue
             for conj in conjuncts(pobj):
-                key = entity(conj, token_entity)
+                key = entity(conj, token_entity) or named_place(conj, token_entity, entities)
                 if key and "Location" in entities[key].types and key not in keys:
                     keys.append(key)
             if not keys and pobj.i not in skip:

@@ -126,9 +126,14 @@ def find_appositive_title(
     Returns:
         The title and the organisation or state it names ("rapid-support-forces"), or None.
     """
-    for child in name_head.children:
-        if child.dep_ == "appos" and child.lemma_.lower() in lexicon.title_heads:
+    titles = [c for c in name_head.children if c.dep_ == "appos"]
+    if name_head.dep_ == "appos":
+        titles.append(name_head.head)  # "the government's chief negotiator, Vera Grabe,"
+    for child in titles:
+        if child.lemma_.lower() in lexicon.title_heads:
             words = [t for t in child.subtree if t.dep_ not in {"det", "punct", "case"}]
+            if child is name_head.head:
+                words = [t for t in words if t.i < name_head.left_edge.i]
             words = [t for t in words if not (t.dep_ == "poss" or t.head.dep_ == "poss")]
             words = [t for t in words if t.i <= child.i]
             affiliation: str | None = None

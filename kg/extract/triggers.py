@@ -29,6 +29,15 @@ NO_TRIGGER = Trigger(
 )
 
 
+def _names_person(token: Token) -> bool:
+    if token.ent_type_ == "PERSON":
+        return True
+    return any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.ent_type_ == "PERSON" for g in c.children)
+        for c in token.children
+    )
+
+
 def match_trigger(
     token: Token, lexicon: Lexicon, places: frozenset[int] = frozenset()
 ) -> Trigger | None:
@@ -49,12 +58,19 @@ def match_trigger(
         if lemma == "call" and any(c.dep_ == "prt" and c.lower_ == "off" for c in token.children):
             return None
         found = objects(token)
-        if trig.needs_obj and not any(
-            o.lemma_.lower() in trig.needs_obj
-            or (
-                trig.event_class == "Offensive" and (o.i in places or o.ent_type_ in {"GPE", "LOC"})
+        if (
+            trig.needs_obj
+            and not any(
+                o.lemma_.lower() in trig.needs_obj
+                or (
+                    trig.event_class == "Offensive"
+                    and (o.i in places or o.ent_type_ in {"GPE", "LOC"})
+                )
+                # "freed the father of Luis Diaz", "released Ahmed Ali": a person is let go
+                or (trig.event_class == "HostageRelease" and _names_person(o))
+                for o in found
             )
-            for o in found
+            and not any(c.dep_ == "prep" and c.lower_ in trig.obj_preps for c in token.children)
         ):
             return None
         if trig.needs_obj and any(

@@ -105,6 +105,19 @@ class Store(Protocol):
         """
         ...
 
+    def replace_all(self, quads: Iterable[Quad]) -> None:
+        """Atomically replace everything the store holds (all graphs) with ``quads``.
+
+        ``quads`` is read once, as a stream: backends hold only a bounded part of it as Python
+        objects, so a dump far larger than memory allows as Python objects can be restored.
+
+        Raises:
+            StoreError: A quad is malformed or the write failed; the store is unchanged.
+                Whatever ``quads`` raises while it is read propagates, and the store is
+                unchanged too.
+        """
+        ...
+
     def named_graphs(self) -> list[str]:
         """IRIs of every named graph in the store."""
         ...

@@ -1,7 +1,7 @@
 """The embedded store: Oxigraph, in memory or persistent on disk.
 
-This module and its parts :mod:`kg.store.oxigraph_terms` and :mod:`kg.store.oxigraph_graphs` are
-the only ones that import :mod:`pyoxigraph`.
+This module and its parts (the other ``kg.store.oxigraph_*`` modules) are the only ones that
+import :mod:`pyoxigraph`.
 Its exceptions are translated into :mod:`kg.errors` here.
 
 >>> store = OxigraphStore(":memory:")
@@ -32,6 +32,7 @@ from kg.errors import (
 from kg.store.base import MEDIA_TYPES, DumpFormat, Quad, QueryForm, QueryResult, ResultFormat, Term
 from kg.store.oxigraph_graphs import OxigraphGraphs
 from kg.store.oxigraph_labels import OxigraphLabels
+from kg.store.oxigraph_restore import OxigraphRestore, recover_restore
 from kg.store.oxigraph_terms import (
     DUMP_PREFIXES,
     GRAPH_FORMATS,
@@ -55,7 +56,7 @@ logger = logging.getLogger(__name__)
 MEMORY: Final = ":memory:"
 
 
-class OxigraphStore(OxigraphLabels, OxigraphGraphs):
+class OxigraphStore(OxigraphLabels, OxigraphGraphs, OxigraphRestore):
     """An Oxigraph store, in memory or persistent in a directory.
 
     Queries without dataset parameters (and without ``FROM``) see the union of all graphs as
@@ -88,6 +89,7 @@ class OxigraphStore(OxigraphLabels, OxigraphGraphs):
             elif read_only:
                 self._store = ox.Store.read_only(str(self.path))
             else:
+                recover_restore(self.path)  # a restore that stopped half-way
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:

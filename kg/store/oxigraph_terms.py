@@ -7,7 +7,7 @@ modules import :mod:`pyoxigraph`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 import pyoxigraph as ox
@@ -76,10 +76,26 @@ def named_node(iri: str) -> ox.NamedNode:
 
 
 def parse_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
-    lines = []
+    return list(iter_parsed_quads(quads))
+
+
+def iter_parsed_quads(quads: Iterable[Quad], *, chunk: int = 10_000) -> Iterator[ox.Quad]:
+    """Parse seam quads into pyoxigraph quads as a stream, ``chunk`` quads at a time.
+
+    Raises:
+        StoreError: A quad is malformed.
+    """
+    lines: list[str] = []
     for quad in quads:
         graph = f" {bracket(quad.graph)}" if quad.graph else ""
         lines.append(f"{quad.subject} {quad.predicate} {quad.object}{graph} .\n")
+        if len(lines) >= chunk:
+            yield from _parse_lines(lines)
+            lines = []
+    yield from _parse_lines(lines)
+
+
+def _parse_lines(lines: list[str]) -> list[ox.Quad]:
     try:
         return list(ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
     except SyntaxError as exc:

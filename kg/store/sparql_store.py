@@ -5,32 +5,23 @@ endpoint URL, or ``update_url`` for updates). Which graph a query without ``GRAP
 the server's choice: conflict-kg's own server and Oxigraph with ``--union-default-graph`` use the
 union of all graphs, as the embedded store does; Fuseki needs ``tdb2:unionDefaultGraph true``.
 
-``replace_graphs`` sends one update request (``DROP SILENT GRAPH ...; INSERT DATA ...``), which
-servers that run a request in one transaction (Oxigraph, Fuseki, conflict-kg) apply atomically.
+``replace_graphs`` and ``replace_all`` send one update request (``DROP SILENT GRAPH ...; INSERT
+DATA ...``), which servers that run a request in one transaction (Oxigraph, Fuseki,
+conflict-kg) apply atomically.
 ``quads``/``dump``/``len`` read named graphs with ``GRAPH ?g`` plus the default-graph triples
 that are in no named graph.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import re
-import urllib.error
-import urllib.request
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from http.client import HTTPResponse
+from typing import Final, TypeVar
 from urllib.parse import urlencode
 
-from kg.errors import (
-    QuerySyntaxError,
-    QueryTimeout,
-    StoreError,
-    StoreUnavailable,
-    UnsupportedFormat,
-    UpdateNotAllowed,
-)
+from kg.errors import QuerySyntaxError, StoreUnavailable, UnsupportedFormat
 from kg.store.base import (
     GRAPH_FORMATS,
     MEDIA_TYPES,
@@ -42,19 +33,19 @@ from kg.store.base import (
     ResultFormat,
     Term,
 )
+from kg.store.row_limit import limited_reader
 from kg.store.sparql_graphs import SparqlGraphs
+from kg.store.sparql_http import post, read_all
+from kg.store.sparql_terms import check_term, insert_data, iri_ref, nt, to_jsonld, to_term
 from kg.store.sparql_text import query_form
 
 logger = logging.getLogger(__name__)
 
-_IRI: Final = r"<[^<>\"{}|^`\\\x00-\x20]*>"
-_IRI_RE: Final = re.compile(_IRI)
-_BNODE_RE: Final = re.compile(r"_:[A-Za-z0-9_](?:[\w.\-]*[\w\-])?")
-_LITERAL_RE: Final = re.compile(
-    r'"(?P<lex>(?:[^"\\\n\r]|\\[tbnrf"\'\\]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)"'
-    rf"(?P<suffix>@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^{_IRI})?"
-)
-_ESCAPES: Final = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'"}
+#: Seconds :meth:`SparqlStore.replace_all` waits at least for the server's answer.
+RESTORE_TIMEOUT: Final = 600.0
+
+_T = TypeVar("_T")
+_FORM: Final = "application/x-www-form-urlencoded"
 _NAMED_QUADS: Final = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _DEFAULT_TRIPLES: Final = (
     "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
@@ -99,21 +90,48 @@ class SparqlStore(SparqlGraphs):
         for quad in quads:
             triple = " ".join(
                 (
-                    _check_term(quad.subject, "subject"),
-                    _check_term(quad.predicate, "predicate"),
-                    _check_term(quad.object, "object"),
+                    check_term(quad.subject, "subject"),
+                    check_term(quad.predicate, "predicate"),
+                    check_term(quad.object, "object"),
                 )
             )
             blocks.setdefault(quad.graph, []).append(triple + " .")
-        parts = [f"DROP SILENT GRAPH {_iri(g)}" for g in remove]
+        parts = [f"DROP SILENT GRAPH {iri_ref(g)}" for g in remove]
         if blocks:
             body = "".join(
-                f"GRAPH {_iri(g)} {{\n" + "\n".join(t) + "\n}\n" if g else "\n".join(t) + "\n"
+                f"GRAPH {iri_ref(g)} {{\n" + "\n".join(t) + "\n}\n" if g else "\n".join(t) + "\n"
                 for g, t in blocks.items()
             )
             parts.append("INSERT DATA {\n" + body + "}")
         if parts:
             self.update(" ;\n".join(parts))
+
+    def replace_all(self, quads: Iterable[Quad]) -> None:
+        """Replace everything with ``quads`` in one update request (``DROP SILENT ALL ;
+        INSERT DATA {...}``), whose body is sent as ``quads`` are read (chunked transfer
+        encoding), so it is never held whole.
+
+        Servers that run a request in one transaction apply it atomically, and a body that
+        breaks off (``quads`` raised) or that the server refuses (e.g. as too large: a
+        conflict-kg server takes at most its ``max_request_bytes``) changes nothing. The
+        request may take a while on the server, so this waits at least
+        :data:`RESTORE_TIMEOUT` seconds for the answer.
+
+        Raises:
+            StoreError: A quad is malformed or the request failed.
+            UpdateNotAllowed: The server refuses writes.
+        """
+        if self._closed:
+            raise StoreUnavailable("the store is closed; open it again with open_store()")
+        post(
+            self.update_url,
+            insert_data(quads),
+            content_type="application/sparql-update",
+            accept="*/*",
+            timeout=max(self.timeout, RESTORE_TIMEOUT),
+            read=read_all,
+            headers=self._auth(),
+        )
 
     def update(self, sparql: str) -> None:
         """Send a SPARQL update.
@@ -122,8 +140,13 @@ class SparqlStore(SparqlGraphs):
             QuerySyntaxError: The server says the update is malformed.
             UpdateNotAllowed: The server refuses writes.
         """
-        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
-        self._post(self.update_url, {"update": [sparql]}, accept="*/*", headers=headers)
+        self._post(
+            self.update_url,
+            {"update": [sparql]},
+            accept="*/*",
+            headers=self._auth(),
+            read=read_all,
+        )
 
     # ------------------------------------------------------------------ reads
     def query(
@@ -139,12 +162,18 @@ class SparqlStore(SparqlGraphs):
     ) -> QueryResult:
         """Run a query on the endpoint; see :meth:`kg.store.base.Store.query`.
 
-        ``max_rows`` is not applied here: the remote server's own result limits apply.
-        ``timeout`` is the HTTP timeout of this request (default: the store's).
+        ``max_rows`` is applied while the answer is read (see :mod:`kg.store.row_limit`): at
+        most that many solutions or triples are kept, the rest is not read, and
+        :attr:`QueryResult.truncated` says whether any were left off (also when a
+        conflict-kg server cut the result at its own limit). CONSTRUCT and DESCRIBE results
+        are then fetched as N-Triples and written in ``result_format`` here. ``timeout`` is
+        the HTTP timeout of this request (default: the store's).
 
         Raises:
             QuerySyntaxError: The query does not parse.
             UnsupportedFormat: The format does not fit the query form.
+            StoreError: The answer cannot be cut at ``max_rows`` (malformed, or a media type
+                other than SPARQL JSON/XML/CSV/TSV or N-Triples).
         """
         form = query_form(sparql)
         if form is not None:
@@ -161,10 +190,20 @@ class SparqlStore(SparqlGraphs):
             "default-graph-uri": list(default_graph_uris),
             "named-graph-uri": list(named_graph_uris),
         }
-        body, media_type = self._post(
-            self.endpoint_url, fields, accept=MEDIA_TYPES[result_format], timeout=timeout
+        accept, read = (
+            (MEDIA_TYPES[result_format], read_all)
+            if max_rows is None or form == "ASK"
+            else limited_reader(result_format, max_rows)
         )
-        return QueryResult(body=body, media_type=media_type, form=form or _form_of(media_type))
+        body, media_type, truncated = self._post(
+            self.endpoint_url, fields, accept=accept, timeout=timeout, read=read
+        )
+        return QueryResult(
+            body=body,
+            media_type=media_type,
+            form=form or _form_of(media_type),
+            truncated=truncated,
+        )
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         """Run a SELECT query; see :meth:`kg.store.base.Store.select`.
@@ -176,7 +215,7 @@ class SparqlStore(SparqlGraphs):
             raise QuerySyntaxError("select() needs a SELECT query; use ask() or query() instead")
         data = json.loads(self.query(sparql).body)
         return [
-            {name: _to_term(value) for name, value in row.items()}
+            {name: to_term(value) for name, value in row.items()}
             for row in data["results"]["bindings"]
         ]
 
@@ -197,7 +236,7 @@ class SparqlStore(SparqlGraphs):
 
     def quads(self) -> list[Quad]:
         """Every quad (named graphs, then default-graph triples in no named graph)."""
-        return [Quad(_nt(s), _nt(p), _nt(o), g) for s, p, o, g in self._term_quads()]
+        return [Quad(nt(s), nt(p), nt(o), g) for s, p, o, g in self._term_quads()]
 
     def dump(self, fmt: DumpFormat) -> bytes:
         """Serialise every quad (graph names kept as :meth:`OxigraphStore.dump` keeps them).
@@ -209,11 +248,11 @@ class SparqlStore(SparqlGraphs):
             raise UnsupportedFormat(f"cannot dump as {fmt!r}; use one of {GRAPH_FORMATS}")
         quads = self._term_quads()
         if fmt == "jsonld":
-            return json.dumps(_to_jsonld(quads), ensure_ascii=False, indent=1).encode("utf-8")
+            return json.dumps(to_jsonld(quads), ensure_ascii=False, indent=1).encode("utf-8")
         by_graph: dict[str | None, set[str]] = {}
         for s, p, o, g in quads:
             by_graph.setdefault(g if fmt in ("nquads", "trig") else None, set()).add(
-                f"{_nt(s)} {_nt(p)} {_nt(o)}"
+                f"{nt(s)} {nt(p)} {nt(o)}"
             )
         if fmt == "nquads":
             text = "".join(
@@ -255,6 +294,9 @@ class SparqlStore(SparqlGraphs):
         return found
 
     # ------------------------------------------------------------------ HTTP
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
+
     def _post(
         self,
         url: str,
@@ -263,142 +305,21 @@ class SparqlStore(SparqlGraphs):
         accept: str,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
-    ) -> tuple[bytes, str]:
-        timeout = self.timeout if timeout is None else timeout
+        read: Callable[[HTTPResponse], _T],
+    ) -> _T:
         if self._closed:
             raise StoreUnavailable("the store is closed; open it again with open_store()")
         data = urlencode([(k, v) for k, values in fields.items() for v in values]).encode()
-        request = urllib.request.Request(url, data=data, method="POST")
-        request.add_header("Content-Type", "application/x-www-form-urlencoded")
-        request.add_header("Accept", accept)
-        for name, value in (headers or {}).items():
-            request.add_header(name, value)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                body: bytes = response.read()
-                media_type = response.headers.get_content_type()
-        except urllib.error.HTTPError as exc:
-            raise _http_error(url, exc) from exc
-        except TimeoutError as exc:
-            raise QueryTimeout(
-                f"{url} did not answer within {timeout:g} s; simplify the query or raise "
-                "the timeout"
-            ) from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise StoreUnavailable(
-                f"cannot reach the SPARQL endpoint {url}: {exc}; check that the server runs "
-                "and the URL (KG_STORE / --store) is right"
-            ) from exc
-        return body, media_type
-
-
-def _http_error(url: str, exc: urllib.error.HTTPError) -> StoreError:
-    detail = exc.read(2000).decode("utf-8", "replace").strip()
-    with contextlib.suppress(ValueError, KeyError, TypeError):
-        detail = str(json.loads(detail)["detail"])
-    message = f"{url} answered {exc.code}: {detail or exc.reason}"
-    if exc.code == 400:
-        return QuerySyntaxError(message)
-    if exc.code in (401, 403):
-        return UpdateNotAllowed(
-            f"{message}; give the server's update token (setting KG_UPDATE_TOKEN)"
+        return post(
+            url,
+            data,
+            content_type=_FORM,
+            accept=accept,
+            timeout=self.timeout if timeout is None else timeout,
+            read=read,
+            headers=headers,
         )
-    if exc.code in (406, 415):
-        return UnsupportedFormat(message)
-    if exc.code in (408, 504):
-        return QueryTimeout(message)
-    if exc.code in (502, 503):
-        return StoreUnavailable(message)
-    return StoreError(message)
 
 
 def _form_of(media_type: str) -> QueryForm:
     return "SELECT" if media_type in (MEDIA_TYPES[f] for f in SOLUTION_FORMATS) else "CONSTRUCT"
-
-
-def _to_term(value: dict[str, Any]) -> Term:
-    kind = value["type"]
-    if kind == "uri":
-        return Term("iri", value["value"])
-    if kind == "bnode":
-        return Term("bnode", value["value"])
-    datatype = value.get("datatype")
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        datatype = None
-    return Term("literal", value["value"], datatype=datatype, language=value.get("xml:lang"))
-
-
-def _to_jsonld(quads: list[tuple[Term, Term, Term, str | None]]) -> list[dict[str, Any]]:
-    """Expanded JSON-LD of a dataset: default-graph nodes, then one object per named graph."""
-    graphs: dict[str | None, dict[str, dict[str, Any]]] = {}
-    for s, p, o, g in quads:
-        node_id = s.value if s.kind == "iri" else f"_:{s.value}"
-        node = graphs.setdefault(g, {}).setdefault(node_id, {"@id": node_id})
-        if p.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and o.kind != "literal":
-            node.setdefault("@type", []).append(o.value if o.kind == "iri" else f"_:{o.value}")
-            continue
-        value: dict[str, Any]
-        if o.kind == "literal":
-            value = {"@value": o.value}
-            if o.language:
-                value["@language"] = o.language
-            elif o.datatype:
-                value["@type"] = o.datatype
-        else:
-            value = {"@id": o.value if o.kind == "iri" else f"_:{o.value}"}
-        node.setdefault(p.value, []).append(value)
-    out: list[dict[str, Any]] = list(graphs.pop(None, {}).values())
-    out += [{"@id": g, "@graph": list(nodes.values())} for g, nodes in graphs.items() if g]
-    return out
-
-
-def _nt(term: Term) -> str:
-    """The N-Triples form of a term."""
-    if term.kind == "iri":
-        return f"<{term.value}>"
-    if term.kind == "bnode":
-        return f"_:{term.value}"
-    text = _escape(term.value)
-    if term.language:
-        return f"{text}@{term.language}"
-    return f"{text}^^<{term.datatype}>" if term.datatype else text
-
-
-def _escape(value: str) -> str:
-    out = value.replace("\\", "\\\\").replace('"', '\\"')
-    out = out.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    out = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", out)
-    return f'"{out}"'
-
-
-def _iri(iri: str) -> str:
-    text = iri if iri.startswith("<") else f"<{iri}>"
-    if not _IRI_RE.fullmatch(text):
-        raise StoreError(f"{iri!r} is not a valid graph IRI; nothing was written")
-    return text
-
-
-def _check_term(term: str, position: str) -> str:
-    """Validate an N-Triples term and give it in SPARQL syntax (literals re-escaped).
-
-    SPARQL applies ``\\u`` escapes before parsing, so literals are decoded and re-escaped
-    rather than passed through.
-    """
-    if _IRI_RE.fullmatch(term) or (position != "predicate" and _BNODE_RE.fullmatch(term)):
-        return term
-    match = _LITERAL_RE.fullmatch(term) if position == "object" else None
-    if match is None:
-        raise StoreError(
-            f'malformed {position} {term!r}: use N-Triples syntax (<iri>, "literal", _:b); '
-            "nothing was written"
-        )
-    lex = re.sub(
-        r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)",
-        lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) > 1 else _unescape(m.group(1)),
-        match["lex"],
-    )
-    return _escape(lex) + (match["suffix"] or "")
-
-
-def _unescape(char: str) -> str:
-    return "\\" if char == "\\" else _ESCAPES[char]

@@ -440,3 +440,97 @@ def test_contract_default_graph_write(store: Store) -> None:
     store.write_graph(None, data, "ntriples", replace=True)
     assert f"<{EX}s>" in (store.read_graph(None, "ntriples") or b"").decode()
     assert store.drop_graph(None) is True
+
+
+ALL_ROWS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+# Oxigraph writes the control character of TEXT raw into XML results (not well-formed XML).
+XML_ROWS = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(?s != <{EX}note>) }} ORDER BY ?s ?p ?o"
+
+
+def _solution_rows(body: bytes, fmt: ResultFormat) -> list[tuple[object, ...]]:
+    """The rows of a SPARQL results document, parsed by rdflib (an independent reader)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        result = rdflib.query.Result.parse(io.BytesIO(body), format=fmt)
+    return [tuple(row) for row in result]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("max_rows", [0, 1, 4, 5, 6, 50])
+def test_contract_max_rows_cuts_solutions(loaded: Store, fmt: ResultFormat, max_rows: int) -> None:
+    """Every backend keeps the first ``max_rows`` solutions and says whether it left any off."""
+    sparql = XML_ROWS if fmt == "xml" else ALL_ROWS
+    everything = loaded.query(sparql, result_format=fmt)
+    assert not everything.truncated
+    all_rows = _solution_rows(everything.body, fmt)
+    assert len(all_rows) == len(QUADS) - (fmt == "xml")
+    result = loaded.query(sparql, result_format=fmt, max_rows=max_rows)
+    assert result.form == "SELECT"
+    assert result.media_type == everything.media_type
+    assert result.truncated is (max_rows < len(all_rows))
+    assert _solution_rows(result.body, fmt) == all_rows[:max_rows]
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS)
+@pytest.mark.parametrize("max_rows", [0, 2, 6, 50])
+def test_contract_max_rows_cuts_triples(loaded: Store, fmt: ResultFormat, max_rows: int) -> None:
+    """CONSTRUCT results are cut at ``max_rows`` triples, in every graph format."""
+    note = f"FILTER(?s != <{EX}note>)" if fmt == "rdfxml" else ""  # see XML_ROWS
+    sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o {note} }}"
+    result = loaded.query(sparql, result_format=fmt, max_rows=max_rows)
+    assert result.form == "CONSTRUCT"
+    total = len(QUADS) - bool(note)
+    assert result.truncated is (max_rows < total)
+    rdflib_format = {"rdfxml": "xml", "ntriples": "nt", "jsonld": "json-ld"}.get(fmt, fmt)
+    if fmt in ("nquads", "trig", "jsonld"):
+        parsed = parse_dataset(result.body, rdflib_format)
+        triples = {(s, p, o) for s, p, o, _ in parsed.quads((None, None, None, None))}
+    else:
+        triples = set(rdflib.Graph().parse(data=result.body, format=rdflib_format))
+    everything = rdflib.Graph().parse(
+        data=loaded.query("CONSTRUCT WHERE { ?s ?p ?o }", result_format="ntriples").body,
+        format="nt",
+    )
+    assert len(triples) == min(max_rows, total)
+    assert triples <= set(everything)
+
+
+NEW_QUADS = [
+    Quad(f"<{EX}carol>", f"<{EX}name>", '"Carol"', f"{EX}graph/three"),
+    Quad(f"<{EX}carol>", f"<{EX}knows>", f"<{EX}bob>", f"{EX}graph/three"),
+    Quad(f"<{EX}note>", f"<{EX}text>", TEXT, G2),
+    Quad(f"<{EX}carol>", f"<{EX}age>", f'"7"^^<{XSD_INT}>', None),
+]
+
+
+def test_contract_replace_all_swaps_everything(loaded: Store) -> None:
+    """replace_all drops every graph (the default graph too) and adds the new quads."""
+    loaded.update(f'INSERT DATA {{ <{EX}old> <{EX}name> "Old default" }}')
+    loaded.replace_all(iter(NEW_QUADS))
+    assert set(loaded.quads()) == set(NEW_QUADS)
+    assert loaded.named_graphs() == [f"{EX}graph/three", G2]
+    assert names(loaded) == ["Carol"]
+    loaded.replace_all(iter(QUADS))
+    assert set(loaded.quads()) == set(QUADS)
+
+
+def test_contract_replace_all_into_empty_store(store: Store) -> None:
+    store.replace_all(quad for quad in QUADS)
+    assert set(store.quads()) == set(QUADS)
+    assert names(store) == ["Alice", "Bob"]
+
+
+@pytest.mark.parametrize("failure", ["source raises", "malformed quad"])
+def test_contract_replace_all_failure_leaves_store_unchanged(loaded: Store, failure: str) -> None:
+    before = set(loaded.quads())
+
+    def source() -> Iterator[Quad]:
+        yield from NEW_QUADS * 3000  # several chunks before the failure
+        if failure == "source raises":
+            raise RuntimeError("reading the dump failed")
+        yield Quad(f"<{EX}x>", f"<{EX}p>", '"bad \\q escape"', G1)
+
+    with pytest.raises(RuntimeError if failure == "source raises" else StoreError):
+        loaded.replace_all(source())
+    assert set(loaded.quads()) == before
+    assert names(loaded) == ["Alice", "Bob"]
