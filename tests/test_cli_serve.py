@@ -5,6 +5,7 @@ The server is the real command line in a subprocess, on an on-disk store.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -74,6 +75,7 @@ class Server:
     process: subprocess.Popen[bytes]
     url: str
     store: Path
+    log: Path
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +111,7 @@ def served_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 text = (root / "server.log").read_text(errors="replace")
                 pytest.fail(f"kg serve did not start: {text[-2000:]}")
             time.sleep(0.1)
-        yield Server(process=process, url=url, store=path)
+        yield Server(process=process, url=url, store=path, log=root / "server.log")
     finally:
         process.terminate()
         try:
@@ -186,3 +188,26 @@ def test_cli_ingest_into_served_store_fails_fast(served_store: Server) -> None:
     )
     assert no_model.returncode == 1
     assert no_model.stderr.strip() == lines[0]
+
+
+@pytest.mark.integration
+def test_cli_serve_access_log_is_opt_in(served_store: Server, tmp_path: Path) -> None:
+    with urllib.request.urlopen(f"{served_store.url}/health", timeout=10) as response:
+        assert response.status == 200
+    assert "GET /health" not in served_store.log.read_text(errors="replace")  # off by default
+    port = _free_port()
+    log_path = tmp_path / "access.log"
+    with log_path.open("wb") as log:
+        command = [*KG, "serve", "--memory", "--port", str(port), "--access-log"]
+        process = subprocess.Popen(command, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while "GET /health" not in log_path.read_text(errors="replace"):
+                with contextlib.suppress(OSError):
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).close()
+                assert process.poll() is None and time.monotonic() < deadline, "no access line"
+                time.sleep(0.2)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    assert '"GET /health HTTP/1.1" 200' in log_path.read_text(errors="replace")
