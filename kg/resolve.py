@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from kg.extract.name_types import is_international_name
 from kg.gazetteer import Gazetteer, GazetteerEntry
 from kg.ids import slugify
 from kg.models import Entity, Mention, MentionCandidate
@@ -206,6 +207,8 @@ class _Resolver:
                 return None
             # a name's hint is the long name an acronym abbreviates ("ELN")
             name = cand.hint or cand.text
+            if types == ("Organization",) and is_international_name(name):
+                types = ("InternationalOrganization",)
             variant = self._person_variant(name) if types == ("Person",) else None
             draft = variant or self._add(_Draft(key=slugify(name), label=name, types=types))
         draft.aliases.add(cand.text)
@@ -218,11 +221,12 @@ class _Resolver:
         return draft.key
 
     def _person_variant(self, text: str) -> _Draft | None:
-        words = set(text.replace("'s", "").split())
+        # case-blind: "Al-Kabir" opening a sentence is "Sadiq al-Kabir"
+        words = set(text.replace("'s", "").lower().split())
         for draft in reversed(list(self.drafts.values())):
             if "Person" not in draft.types:
                 continue
-            label_words = set(draft.label.split())
+            label_words = set(draft.label.lower().split())
             if words and (words <= label_words or label_words <= words):
                 return draft
         return None
@@ -232,6 +236,8 @@ class _Resolver:
             return None
         if self.gazetteer.get(cand.country_key) is not None:
             self._ensure(cand.country_key)
+            if cand.label == "State":
+                return cand.country_key  # "Turkish drones": the state acts through its weapons
         noun = _plural(cand.hint)
         label = f"{self._demonym(cand.country_key)} {noun}"
         types = (cand.label,)

@@ -11,11 +11,15 @@ from kg.extract.dates import resolve_date
 from kg.extract.drafts import Draft, EventContext
 from kg.extract.lexicon import Lexicon
 from kg.extract.modality import is_negated
-from kg.extract.syntax import CONTAINERS, SPEECH_CLASSES, SUBJ
+from kg.extract.syntax import CONTAINERS, SPEECH_CLASSES, SUBJ, entities_of
+from kg.extract.threats import is_hostile_verb, is_own_forces, own_side, threat_clause
 from kg.models import Entity, Modality
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
+
+
+VIOLENCE = {"Attack", "Offensive", "CivilianHarm", "Abduction", "Arrest"}
 
 
 class StructureMixin:
@@ -89,10 +93,54 @@ class StructureMixin:
                         speaker = self.entities[speakers[0]]
                         country = speaker.country if "Person" in speaker.types else None
                         content.add("agent", country if country in self.entities else speakers[0])
+        if d.event_class in {"Statement", "Demand"} and d.token.pos_ == "VERB":
+            self._threat_frame(d)
         if d.trigger.is_container or d.event_class in CONTAINERS:
             self._provisions(d)
         if d.event_class == "Proposal" and d.part_of is None:
             self._part_of(d)
+
+    def _threat_frame(self, d: Draft) -> None:
+        """ "Fidan warned that Ankara would launch an operation", "vowed that Kabul would
+        respond": the speaker announces hostile action by their own side, a threat."""
+        clause = threat_clause(d.token)
+        speakers = d.keys("agent")
+        if clause is None or not speakers:
+            return
+        content = self.by_token.get(clause.i)
+        if content is None or content.event_class not in self.lexicon.threat_codes:
+            found = [self.by_token[t.i] for t in self._events_in(clause)]
+            content = next((c for c in found if c.event_class in VIOLENCE), None)
+        if content is None and not is_hostile_verb(clause):
+            return
+        if content is not None and content.event_class not in VIOLENCE:
+            return
+        subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+        keys = entities_of(subject, self.te) if subject is not None else []
+        side = own_side(speakers[0], self.entities, self.ctx.capitals)
+        own = (
+            subject is None
+            or d.token.lemma_.lower() in {"vow", "pledge"}
+            or is_own_forces(subject)
+            or bool(set(keys) & side)
+        )
+        if not own:
+            return
+        d.event_class = "Threat"
+        d.plover = "THREATEN"
+        d.cameo = "138"
+        if content is None:
+            return
+        d.cameo = self.lexicon.threat_codes.get(content.event_class, "138")
+        d.about = content.number
+        content.modality = Modality.THREATENED
+        content.according_to = speakers[0]
+        if not content.has("agent"):
+            actor = next((k for k in keys if k in side), None)
+            speaker = self.entities[speakers[0]]
+            country = speaker.country if "Person" in speaker.types else None
+            actor = actor or (country if country in self.entities else speakers[0])
+            content.add("agent", self.ctx.capitals.get(actor, actor))
 
     def _warns_against(self, d: Draft) -> bool:
         for child in d.token.children:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 
+VIOLENCE_CLASSES = {"Attack", "Offensive", "CivilianHarm"}
 SPAN_NOUNS = {"day", "week", "month", "hour", "round", "series", "year", "session"}
 
 
@@ -125,12 +126,16 @@ class _SentenceEvents(StructureMixin):
                     and (subject.i not in self.te)
                 ):
                     continue  # "their attacks threaten trade": not a speech act
+            if trig is not None and self._is_support_verb(token, trig, places):
+                continue  # "launch a military operation": the operation is the event
             if trig is not None:
                 self._new(token, trig)
             elif token.lemma_ in VISIT_VERBS and token.pos_ in {"AUX", "VERB"}:
                 self._copular_visit(token)
         for draft in list(self.drafts):
             self._roles(draft)
+        for draft in self.drafts:
+            self._share_with_governor(draft)
         for draft in self.drafts:
             self._modality(draft)
         for draft in self.drafts:
@@ -141,6 +146,17 @@ class _SentenceEvents(StructureMixin):
         for draft in self.drafts:
             self._finish(draft)
         return self.drafts
+
+    def _is_support_verb(self, token: Token, trig: Trigger, places: frozenset[int]) -> bool:
+        if token.pos_ != "VERB" or not trig.needs_obj or token.lemma_.lower() not in LIGHT_VERBS:
+            return False
+        for child in token.children:
+            if child.dep_ != "dobj":
+                continue
+            noun = match_trigger(child, self.lexicon, places)
+            if noun is not None and {noun.event_class, trig.event_class} <= VIOLENCE_CLASSES:
+                return True
+        return False
 
     # -- triggers that need more than a word -----------------------------------------------
     def _copular_visit(self, token: Token) -> None:
@@ -193,12 +209,19 @@ class _SentenceEvents(StructureMixin):
             self._noun_roles(d)
         for loc in location_keys(token, self.te, self.entities, self._skip()):
             d.add("location", loc)
-        if not d.has("location") and token.dep_ in {"dobj", "pobj"} and token.pos_ != "VERB":
-            head = token.head if token.dep_ == "dobj" else token.head.head
+        if (
+            not d.has("location")
+            and token.dep_ in {"dobj", "pobj", "nsubj"}
+            and token.pos_ != "VERB"
+        ):
+            # "attacks continued in Gaza", "clashes erupted in the Tajoura district"
+            head = token.head if token.dep_ in {"dobj", "nsubj"} else token.head.head
             if head.pos_ == "VERB" and head.i not in self.by_token:
                 for loc in location_keys(head, self.te, self.entities, self._skip()):
                     d.add("location", loc)
-        for role in ("agent", "target", "participant", "mediator"):
+        # an acting capital stands for its state ("Moscow has threatened"); a capital that is
+        # attacked or visited stays the city ("attack Mogadishu")
+        for role in ("agent", "participant", "mediator"):
             for key in d.keys(role):
                 state = self.ctx.capitals.get(key)
                 if state is not None and state in self.entities:
@@ -393,6 +416,25 @@ class _SentenceEvents(StructureMixin):
         if not agents and not trig.is_agent_noun:
             self._inherit_agent(d)
         d.confidence += 0.1 if (agents or d.has("participant")) else -0.05
+
+    def _share_with_governor(self, d: Draft) -> None:
+        """ "killed 16 soldiers in an attack", "agreed on Wednesday ... in a deal brokered by X":
+        an event noun in an "in" phrase of a kindred event verb is the same act, so it shares
+        the verb's agent and date."""
+        token = d.token
+        if token.pos_ != "NOUN" or token.dep_ != "pobj" or token.head.lower_ != "in":
+            return
+        owner = self.by_token.get(token.head.head.i)
+        if owner is None or owner is d or owner.token.pos_ != "VERB":
+            return
+        kin = {owner.event_class, d.event_class}
+        if not (len(kin) == 1 or kin <= VIOLENCE_CLASSES):
+            return
+        if not d.has("agent"):
+            for key in owner.keys("agent"):
+                d.add("agent", key)
+        if not d.date_text and owner.date_text:
+            d.date_text = owner.date_text
 
     def _inherit_parties(self, d: Draft) -> None:
         """ "met in Jeddah for talks", "agreed to a ceasefire after talks in Kunming": talks

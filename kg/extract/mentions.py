@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from kg.extract.acronyms import find_acronyms, with_acronyms
 from kg.extract.lexicon import Lexicon
-from kg.extract.name_types import is_armed_name, is_named_place
+from kg.extract.name_types import context_place_spans, is_armed_name, is_named_place
 from kg.extract.titles import (
     find_appositive_title,
+    find_counterpart_title,
     find_title,
     key_of,
     split_ranks,
@@ -116,8 +117,12 @@ def _candidate(
 
 
 def _looks_like_person(tokens: Span) -> bool:
-    return 2 <= len(tokens) <= 4 and all(
-        t.pos_ == "PROPN" and (t.is_title or "-" in t.text) for t in tokens
+    # "Kassym-Jomart Tokayev": a hyphen between name parts is part of the name
+    words = [
+        t for t in tokens if not (t.tag_ == "HYPH" and 0 < t.i - tokens.start < len(tokens) - 1)
+    ]
+    return 2 <= len(words) <= 4 and all(
+        t.pos_ == "PROPN" and (t.is_title or "-" in t.text) for t in words
     )
 
 
@@ -159,6 +164,14 @@ def _name_spans(
         ):
             label = "PERSON"
         ner.append((start, end, label))
+    # a name the text calls a place ("the Tajoura district", "the town of Macomia") is a place,
+    # whatever the NER model made of it (nothing, or a nationality)
+    in_ner = {i for s, e, label in ner if label != "NORP" for i in range(s, e)}
+    places = context_place_spans(doc, in_ner)
+    if places:
+        in_place = {i for s, e in places for i in range(s, e)}
+        ner = [n for n in ner if not (n[2] == "NORP" and in_place & set(range(n[0], n[1])))]
+        ner.extend((s, e, "GPE") for s, e in places)
     taken: set[int] = set()
     chosen: list[tuple[int, int, str, str | None]] = []
     persons = [(s, e) for s, e, label in ner if label == "PERSON"]
@@ -263,6 +276,13 @@ def find_mentions(
             and (span.root.pos_ == "ADJ" or span.root.dep_ == "amod")
         ):
             continue  # "Emirati officials": a demonym, handled with its group noun
+        if (
+            gkey is None
+            and label != "NORP"
+            and len(span) == 1
+            and gazetteer.lookup_demonym(span.text) is not None
+        ):
+            continue  # "a Kazakh diplomat" mistagged as an organisation: a demonym, not a name
         if label == "NORP" and gkey is None:
             demonym = gazetteer.lookup_demonym(span.text)
             if demonym is not None and span.root.tag_ in {"NNPS", "NNS"}:
@@ -276,6 +296,14 @@ def find_mentions(
                     )
                 )
                 covered.update(range(start, end))
+            continue
+        antecedent = _alias_antecedent(span, names, gazetteer)
+        if antecedent is not None and gkey is None:
+            # "Cherizier, who is known as Barbecue": another name of the person
+            out.append(
+                _candidate(span, sent_of=sent_of, kind="name", label="PERSON", hint=antecedent)
+            )
+            covered.update(range(start, end))
             continue
         extra: dict[str, str | None] = {"gazetteer_key": gkey}
         acronym = acronyms.get(span.text)
@@ -292,6 +320,10 @@ def find_mentions(
                 extra["country_key"] = country
                 extra["member_of_key"] = member
                 title = strip_affiliation(title, doc, title_start, start, gazetteer)
+            if not title:
+                counterpart = find_counterpart_title(span.root, names, lexicon, gazetteer)
+                if counterpart is not None:
+                    title, extra["country_key"] = counterpart
             if not title:
                 found_appos = find_appositive_title(span.root, lexicon, gazetteer)
                 if found_appos is not None:
@@ -310,16 +342,65 @@ def find_mentions(
     return out
 
 
+ALIAS_VERBS = {"know", "call", "nickname", "dub", "nicknamed", "dubbed"}
+
+
+def _alias_antecedent(
+    span: Span, names: list[tuple[int, int, str, str | None]], gazetteer: Gazetteer
+) -> str | None:
+    """The person a name is another name of: "Cherizier, (who is) known as Barbecue"."""
+    root = span.root
+    verb = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "as" else root.head
+    if root.dep_ not in {"pobj", "oprd", "dobj"} or verb.lemma_.lower() not in ALIAS_VERBS:
+        return None
+    if verb.dep_ not in {"relcl", "acl"} or verb.tag_ != "VBN":
+        return None
+    target = verb.head.i
+    for start, end, label, key in names:
+        if start <= target < end:
+            is_person = label == "PERSON" if key is None else "Person" in types_of(gazetteer, key)
+            return span.doc[start:end].text if is_person else None
+    return None
+
+
+def _is_acting(token: Token) -> bool:
+    """The token is the doer of its clause: a subject, or the object of a passive's "by"."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ == "nsubj":
+        return True
+    return token.dep_ == "pobj" and token.head.lower_ == "by"
+
+
+def _modifier_state_of(child: Token, gazetteer: Gazetteer) -> str | None:
+    entry = gazetteer.lookup_demonym(child.text) or gazetteer.lookup(child.text)
+    if entry is not None and "State" in tuple(getattr(entry, "types", ())):
+        return key_of(entry)
+    return None
+
+
 def _modifier_state(token: Token, gazetteer: Gazetteer) -> str | None:
     """The state named by a modifier of a group noun ("Israeli officials", "US officials")."""
     for child in token.children:
         if child.dep_ not in {"amod", "compound", "nmod", "poss", "npadvmod"}:
             continue
-        entry = gazetteer.lookup_demonym(child.text) or gazetteer.lookup(child.text)
-        if entry is not None and "State" in tuple(getattr(entry, "types", ())):
-            return key_of(entry)
+        key = _modifier_state_of(child, gazetteer)
+        if key is not None:
+            return key
     return None
 
+
+# Weapons and platforms are not actors: "Turkish drones struck" is an act of the state.
+WEAPON_NOUNS = {
+    "warplane",
+    "warship",
+    "drone",
+    "aircraft",
+    "jet",
+    "helicopter",
+    "gunship",
+    "artillery",
+}
 
 COLLECTIVE_NOUNS = {
     "government",
@@ -362,6 +443,27 @@ def _group_mentions(
             continue
         lemma = token.lemma_.lower()
         plural = token.tag_ in {"NNS", "NNPS"}
+        if lemma in WEAPON_NOUNS and _is_acting(token):
+            country = _modifier_state(token, gazetteer)
+            if country is not None:
+                left = min(
+                    c.i
+                    for c in token.children
+                    if c.dep_ in {"amod", "compound", "nmod", "poss"}
+                    and _modifier_state_of(c, gazetteer) == country
+                )
+                out.append(
+                    _candidate(
+                        doc[left : token.i + 1],
+                        sent_of=sent_of,
+                        kind="group",
+                        label="State",
+                        country_key=country,
+                        hint=lemma,
+                    )
+                )
+                covered.update(range(left, token.i + 1))
+                continue
         if lemma in lexicon.group_nouns:
             if not plural and lemma not in COLLECTIVE_NOUNS:
                 continue

@@ -11,6 +11,7 @@ and parse features.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kg.extract.lexicon import Lexicon
@@ -307,6 +308,16 @@ class _Clause:
             )
 
 
+def _unlink_self_loop(relation: Relation) -> Relation:
+    """ "El Fasher is the last major city in Darfur" where "the city" resolved to El Fasher:
+    an edge from an entity to itself says nothing, so the object stays a literal."""
+    obj = relation.object
+    key = relation.subject.entity_key
+    if key is None or obj is None or obj.entity_key != key:
+        return relation
+    return replace(relation, object=replace(obj, entity_key=None))
+
+
 def extract_relations(
     sent: Span,
     sentence_index: int,
@@ -331,8 +342,10 @@ def extract_relations(
     relations = _Clause(sent, sentence_index, token_entity, lexicon).run()
     titled = {person.start for person, _ in titles or []}
     relations = [
-        r for r in relations if r.rule != "name-title" or r.subject.start not in titled
-    ]  # a title found by mention finding (with its affiliation) wins
+        _unlink_self_loop(r)
+        for r in relations
+        if r.rule != "name-title" or r.subject.start not in titled  # mention titles win
+    ]
     for person, title in titles or []:
         relations.append(
             Relation(

@@ -220,8 +220,11 @@ def entities_of(token: Token, token_entity: dict[int, str]) -> list[str]:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             keys.extend(k for k in entities_of(pobj, token_entity) if k not in keys)
-        if key is None and conj.pos_ == "PROPN":
-            # "US Special Envoy for Sudan Tom Perriello": the name is an apposition of the title
+        if key is None and (
+            conj.pos_ == "PROPN" or (conj.pos_ == "NOUN" and conj.lemma_.lower() == "counterpart")
+        ):
+            # "US Special Envoy for Sudan Tom Perriello": the name is an apposition of the title;
+            # "his Azerbaijani counterpart Jeyhun Bayramov" likewise
             key = next(
                 (
                     entity(c, token_entity)
@@ -378,7 +381,7 @@ def date_of(token: Token, published: dt.date | None) -> str | None:
     for cand in candidates:
         if cand.lower_ in NOW_WORDS or cand.lower_ in {"today", "yesterday"}:
             return cand.lower_
-        if cand.ent_type_ == "DATE":
+        if cand.ent_type_ in {"DATE", "TIME"}:  # "on Tuesday night": the day of the night
             span = [
                 t for t in doc[cand.left_edge.i : cand.right_edge.i + 1] if t.ent_type_ == "DATE"
             ]

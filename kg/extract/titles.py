@@ -176,3 +176,38 @@ def strip_affiliation(
     ):
         words = words[1:]
     return " ".join(t.text for t in words)
+
+
+def find_counterpart_title(
+    name_head: Token,
+    names: list[tuple[int, int, str, str | None]],
+    lexicon: Lexicon,
+    gazetteer: Gazetteer,
+) -> tuple[str, str | None] | None:
+    """ "Armenian Foreign Minister Ararat Mirzoyan and his Azerbaijani counterpart Jeyhun
+    Bayramov": a counterpart holds the other person's title, for the state its modifier names.
+
+    Returns:
+        The title and the state key of the counterpart's demonym (or None), or None.
+    """
+    counterpart = name_head.head
+    if name_head.dep_ != "appos" or counterpart.lemma_.lower() != "counterpart":
+        return None
+    if counterpart.dep_ != "conj":
+        return None
+    other = counterpart.head
+    doc = name_head.doc
+    for start, end, _label, _key in names:
+        if start <= other.i < end:
+            found = find_title(doc, doc[start:end], lexicon)
+            if found is None:
+                return None
+            title = strip_affiliation(found[1], doc, found[0], start, gazetteer)
+            country = None
+            for child in counterpart.children:
+                if child.dep_ in {"amod", "compound"}:
+                    entry = gazetteer.lookup_demonym(child.text)
+                    if entry is not None and "State" in entry.types:
+                        country = key_of(entry)
+            return (title, country) if title else None
+    return None
