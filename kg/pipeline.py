@@ -15,7 +15,8 @@ from kg import __version__, ids
 from kg.errors import EntityNotFound, ExtractionError, InputError
 from kg.extract.events import extract_events
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.mentions import build_name_matcher, find_mentions
+from kg.extract.mentions import find_mentions
+from kg.extract.name_spans import build_name_matcher
 from kg.extract.relations import extract_relations
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.models import Argument, Extraction, Report, Sentence

@@ -1,6 +1,8 @@
 """Event structure: speech-act content, proposal provisions, exchanges, mediation, coreference.
 
 A mixin of :class:`kg.extract.events._SentenceEvents`; it reads the drafts the role pass built.
+It also joins event nouns to the events they attach to: "killed 16 soldiers in an attack" (one
+act, sharing agent and date), "met in Jeddah for talks" (the talks' parties).
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from typing import TYPE_CHECKING
 from kg.extract.dates import resolve_date
 from kg.extract.drafts import Draft, EventContext
 from kg.extract.lexicon import Lexicon
-from kg.extract.modality import is_negated
-from kg.extract.syntax import CONTAINERS, SPEECH_CLASSES, SUBJ, entities_of
+from kg.extract.modality_cues import is_negated
+from kg.extract.syntax import CONTAINERS, SPEECH_CLASSES, SUBJ, SYMMETRIC, entities_of
 from kg.extract.threats import is_hostile_verb, is_own_forces, own_side, threat_clause
 from kg.models import Entity, Modality
 
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
 
 
 VIOLENCE = {"Attack", "Offensive", "CivilianHarm", "Abduction", "Arrest"}
+# kindred violent classes: one act may be named by a verb of one and a noun of another
+# ("killed 16 soldiers in an attack", "launched an offensive")
+VIOLENCE_CLASSES = {"Attack", "Offensive", "CivilianHarm"}
 
 
 class StructureMixin:
@@ -229,6 +234,40 @@ class StructureMixin:
             if verb.dep_ not in {"advcl", "xcomp", "conj"}:
                 return
             verb = verb.head
+
+    def _share_with_governor(self, d: Draft) -> None:
+        """ "killed 16 soldiers in an attack", "agreed on Wednesday ... in a deal brokered by X":
+        an event noun in an "in" phrase of a kindred event verb is the same act, so it shares
+        the verb's agent and date."""
+        token = d.token
+        if token.pos_ != "NOUN" or token.dep_ != "pobj" or token.head.lower_ != "in":
+            return
+        owner = self.by_token.get(token.head.head.i)
+        if owner is None or owner is d or owner.token.pos_ != "VERB":
+            return
+        kin = {owner.event_class, d.event_class}
+        if not (len(kin) == 1 or kin <= VIOLENCE_CLASSES):
+            return
+        if not d.has("agent"):
+            for key in owner.keys("agent"):
+                d.add("agent", key)
+        if not d.date_text and owner.date_text:
+            d.date_text = owner.date_text
+
+    def _inherit_parties(self, d: Draft) -> None:
+        """ "met in Jeddah for talks", "agreed to a ceasefire after talks in Kunming": talks
+        without named parties are held by the parties of the event they attach to."""
+        token = d.token
+        if d.event_class not in SYMMETRIC or d.has("participant") or d.has("agent"):
+            return
+        if token.dep_ != "pobj" or token.head.dep_ != "prep":
+            return
+        owner = self.by_token.get(token.head.head.i)
+        if owner is None or owner is d:
+            return
+        for role in ("agent", "participant"):
+            for key in owner.keys(role):
+                d.add("participant", key)
 
     def _mediation(self) -> None:
         """ "talks mediated by X" / "an exchange brokered by X": X mediates that event."""

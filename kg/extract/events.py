@@ -1,9 +1,10 @@
 """Typed events (layer 3): triggers, roles, modality, attribution, dates, structure.
 
 Pure functions over a parsed report. Triggers come from the lexicon (verbs and nouns with
-CAMEO/PLOVER codes, :mod:`kg.extract.triggers`); roles from dependency paths (this module and
-:mod:`kg.extract.syntax`); modality from :mod:`kg.extract.modality`; speech-act content,
-provisions, exchanges, mediation and coreference from :mod:`kg.extract.event_structure`.
+CAMEO/PLOVER codes, :mod:`kg.extract.triggers`) and are picked here; roles from dependency paths
+(:mod:`kg.extract.event_roles`, :mod:`kg.extract.syntax`, :mod:`kg.extract.setting`); modality
+from :mod:`kg.extract.modality`; speech-act content, provisions, exchanges, mediation, event
+nouns joined to their verbs and coreference from :mod:`kg.extract.event_structure`.
 """
 
 from __future__ import annotations
@@ -12,40 +13,27 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from kg.extract.drafts import Draft, EventContext
-from kg.extract.event_structure import StructureMixin
+from kg.extract.event_roles import RolesMixin
+from kg.extract.event_structure import VIOLENCE_CLASSES, StructureMixin
 from kg.extract.lexicon import Lexicon, Trigger
-from kg.extract.modality import is_negated, modality_of
+from kg.extract.modality import modality_of
+from kg.extract.modality_cues import is_negated
+from kg.extract.setting import location_keys
 from kg.extract.syntax import (
     LIGHT_VERBS,
-    OBJECT_CONTROL,
-    PARTICIPANT_PREPS,
     SPEECH_CLASSES,
     SUBJ,
-    SYMMETRIC,
-    TARGET_PREPS,
     VISIT_VERBS,
-    agent_key,
-    clause_subject,
-    date_of,
     entities_of,
-    entity,
-    is_misparsed_gerund,
-    location_keys,
-    named_place,
-    through_quantity,
 )
 from kg.extract.triggers import match_trigger
-from kg.models import ACTOR_TYPES, Entity, Event, Modality
+from kg.models import Entity, Event, Modality
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 
-VIOLENCE_CLASSES = {"Attack", "Offensive", "CivilianHarm"}
-SPAN_NOUNS = {"day", "week", "month", "hour", "round", "series", "year", "session"}
-
-
-class _SentenceEvents(StructureMixin):
+class _SentenceEvents(RolesMixin, StructureMixin):
     def __init__(
         self,
         sent: Span,
@@ -64,10 +52,6 @@ class _SentenceEvents(StructureMixin):
         self.ctx = context
         self.drafts: list[Draft] = []
         self.by_token: dict[int, Draft] = {}
-
-    def _skip(self) -> frozenset[int]:
-        """Trigger tokens: locations are not read through other events."""
-        return frozenset(self.by_token)
 
     def _new(
         self, token: Token, trig: Trigger, event_class: str | None = None, text: str | None = None
@@ -196,300 +180,6 @@ class _SentenceEvents(StructureMixin):
         for loc in away:
             draft.add("location", loc)
         draft.confidence = 0.6
-
-    # -- roles -------------------------------------------------------------------------------
-    def _roles(self, d: Draft) -> None:
-        token = d.token
-        if d.event_class == "DiplomaticVisit" and token.lemma_ in {"be", "stay"}:
-            self._date(d)
-            return
-        if token.pos_ == "VERB" or is_misparsed_gerund(token):
-            self._verb_roles(d)
-        else:
-            self._noun_roles(d)
-        for loc in location_keys(token, self.te, self.entities, self._skip()):
-            d.add("location", loc)
-        if (
-            not d.has("location")
-            and token.dep_ in {"dobj", "pobj", "nsubj"}
-            and token.pos_ != "VERB"
-        ):
-            # "attacks continued in Gaza", "clashes erupted in the Tajoura district"
-            head = token.head if token.dep_ in {"dobj", "nsubj"} else token.head.head
-            if head.pos_ == "VERB" and head.i not in self.by_token:
-                for loc in location_keys(head, self.te, self.entities, self._skip()):
-                    d.add("location", loc)
-        # an acting capital stands for its state ("Moscow has threatened"); a capital that is
-        # attacked or visited stays the city ("attack Mogadishu")
-        for role in ("agent", "participant", "mediator"):
-            for key in d.keys(role):
-                state = self.ctx.capitals.get(key)
-                if state is not None and state in self.entities:
-                    d.roles[d.roles.index((role, key))] = (role, state)
-        for role in ("agent", "target", "participant"):
-            for key in d.keys(role):
-                if set(self.entities[key].types) == {"Location"} and role != "participant":
-                    d.roles.remove((role, key))
-                    d.add("location", key)
-        self._date(d)
-
-    def _date(self, d: Draft) -> None:
-        found = date_of(d.token, self.ctx.published)
-        if (
-            found is None
-            and d.token.pos_ in {"NOUN", "PROPN"}
-            and d.token.dep_ in {"dobj", "nsubj"}
-        ):
-            head = d.token.head
-            if head.i not in self.by_token:
-                found = date_of(head, self.ctx.published)
-        if found:
-            d.date_text = found
-
-    def _verb_roles(self, d: Draft) -> None:
-        token = d.token
-        subjects = [c for c in token.children if c.dep_ in {"nsubj", "csubj"}]
-        passive_subjects = [c for c in token.children if c.dep_ == "nsubjpass"]
-        by_agent = [
-            g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
-        ]
-        agent_tokens = subjects or by_agent
-        agents: list[str] = []
-        for tok in agent_tokens:
-            agents.extend(entities_of(tok, self.te))
-        if (
-            not agent_tokens
-            and not passive_subjects
-            and token.dep_ in {"xcomp", "advcl", "conj", "pcomp", "acl", "ccomp"}
-        ):
-            subject = clause_subject(token.head)
-            if token.dep_ == "xcomp":
-                # "urged Hamas to accept": the object acts; "visited Haiti to meet": the subject
-                controller = next(
-                    (c for c in token.head.children if c.dep_ in {"dobj", "dative"}), None
-                )
-                if token.head.lemma_.lower() not in OBJECT_CONTROL:
-                    controller = None
-                subject = controller or next(
-                    (c for c in token.head.children if c.dep_ in SUBJ), subject
-                )
-            if token.dep_ == "acl" and token.tag_ == "VBN":
-                subject = None
-            agents.extend(agent_key(subject, self.te))
-        if not agent_tokens and is_misparsed_gerund(token):
-            agents.extend(agent_key(clause_subject(token.head), self.te))
-        role = "mediator" if d.trigger.is_mediator else "agent"
-        for key in agents:
-            d.add(role, key)
-        objects = [c for c in token.children if c.dep_ in {"dobj", "dative"}] + passive_subjects
-        if is_misparsed_gerund(token):
-            objects.append(token.head)
-        if token.dep_ == "acl" and token.tag_ == "VBN":
-            objects.append(token.head)
-        for quantity in objects:
-            obj = through_quantity(quantity)
-            if obj is not quantity:  # "displaced thousands of people in the Catatumbo region"
-                for loc in location_keys(quantity, self.te, self.entities, self._skip()):
-                    d.add("location", loc)
-            for key in entities_of(obj, self.te):
-                d.add("participant" if d.event_class in SYMMETRIC else "target", key)
-            if obj is not token.head and obj.i not in self.by_token:
-                self._including(d, obj)
-                place = named_place(obj, self.te, self.entities)  # "attacked the town of X"
-                if place is not None and d.event_class not in SYMMETRIC:
-                    d.add("location", place)
-                for loc in location_keys(obj, self.te, self.entities, self._skip()):
-                    d.add("location", loc)
-        for subj in subjects:
-            source = self.by_token.get(subj.i)
-            if source is not None and source.trigger.is_agent_noun:
-                for key in source.keys("participant"):
-                    d.add("participant", key)
-        if d.event_class == "Demand" and not d.has("target"):
-            for comp in token.children:
-                if comp.dep_ in {"ccomp", "xcomp"}:
-                    for sub in comp.children:
-                        if sub.dep_ in SUBJ:
-                            for key in entities_of(sub, self.te):
-                                d.add("target", key)
-        for prep in token.children:
-            if prep.dep_ != "prep":
-                continue
-            pobjs = [g for g in prep.children if g.dep_ == "pobj"]
-            for pobj in pobjs:
-                keys = entities_of(pobj, self.te)
-                if prep.lower_ in PARTICIPANT_PREPS:
-                    for key in keys:
-                        d.add("participant", key)
-                    self._including(d, pobj)
-                elif prep.lower_ in TARGET_PREPS and d.event_class not in SYMMETRIC:
-                    for key in keys:
-                        if (
-                            "Location" not in self.entities[key].types
-                            or set(self.entities[key].types) & ACTOR_TYPES
-                        ):
-                            d.add("target", key)
-        if d.event_class in SYMMETRIC:
-            for key in d.keys("participant"):
-                if key in d.keys("agent"):
-                    d.roles.remove(("participant", key))
-        d.confidence += 0.1 if d.has("agent") or d.has("mediator") else -0.1
-
-    def _including(self, d: Draft, pobj: Token) -> None:
-        for child in pobj.children:
-            if child.dep_ == "prep" and child.lower_ in {"including", "like", "notably"}:
-                for g in child.children:
-                    if g.dep_ == "pobj":
-                        for key in entities_of(g, self.te):
-                            d.add("participant", key)
-            if child.dep_ == "appos":
-                for key in entities_of(child, self.te):
-                    d.add("participant", key)
-
-    def _noun_roles(self, d: Draft) -> None:
-        token = d.token
-        trig = d.trigger
-        agents: list[str] = []
-        for child in token.children:
-            if child.dep_ == "poss" or (
-                child.dep_ in {"amod", "compound", "nmod"} and entity(child, self.te)
-            ):
-                keys = entities_of(child, self.te)
-                for key in keys:
-                    if "Location" in self.entities[key].types and not (
-                        set(self.entities[key].types) & ACTOR_TYPES
-                    ):
-                        d.add("location", key)
-                    else:
-                        agents.append(key)
-            if child.dep_ == "prep":
-                pobjs = [g for g in child.children if g.dep_ == "pobj"]
-                for pobj in pobjs:
-                    keys = entities_of(pobj, self.te)
-                    low = child.lower_
-                    if low == "by":
-                        agents.extend(keys)
-                    elif (
-                        (trig.is_agent_noun and low in {"from", "of", "representing"})
-                        or low in PARTICIPANT_PREPS
-                        or (d.event_class in SYMMETRIC and low == "of")
-                    ):
-                        for key in keys:
-                            d.add("participant", key)
-                    elif low in TARGET_PREPS | {"of", "to"}:
-                        for key in keys:
-                            if set(self.entities[key].types) & ACTOR_TYPES:
-                                d.add(
-                                    "participant" if d.event_class in SYMMETRIC else "target", key
-                                )
-                            elif low in TARGET_PREPS:
-                                d.add("location", key)
-            if child.dep_ == "acl" and child.tag_ == "VBN":
-                verb_trig = self.lexicon.verbs.get(child.lemma_.lower())
-                for agent in child.children:
-                    if agent.dep_ == "agent":
-                        for g in agent.children:
-                            if g.dep_ != "pobj":
-                                continue
-                            if verb_trig is not None and verb_trig.is_mediator:
-                                for key in entities_of(g, self.te):
-                                    d.add("mediator", key)
-                            else:
-                                agents.extend(entities_of(g, self.te))
-        if trig.is_agent_noun:
-            for conj in token.children:
-                if conj.dep_ == "conj":
-                    for key in entities_of(conj, self.te):
-                        d.add("participant", key)
-            head = token.head
-            if token.dep_ in SUBJ and head.lemma_ in {"be", "meet", "gather", "arrive"}:
-                for loc in location_keys(head, self.te, self.entities, self._skip()):
-                    d.add("location", loc)
-                found = date_of(head, self.ctx.published)
-                if found:
-                    d.date_text = found
-        role = "mediator" if trig.is_mediator and not trig.is_agent_noun else "agent"
-        if d.event_class in SYMMETRIC and role == "agent":
-            role = "participant" if trig.is_agent_noun else "agent"
-        for key in agents:
-            d.add(role, key)
-        if not agents and not trig.is_agent_noun:
-            self._inherit_agent(d)
-        d.confidence += 0.1 if (agents or d.has("participant")) else -0.05
-
-    def _share_with_governor(self, d: Draft) -> None:
-        """ "killed 16 soldiers in an attack", "agreed on Wednesday ... in a deal brokered by X":
-        an event noun in an "in" phrase of a kindred event verb is the same act, so it shares
-        the verb's agent and date."""
-        token = d.token
-        if token.pos_ != "NOUN" or token.dep_ != "pobj" or token.head.lower_ != "in":
-            return
-        owner = self.by_token.get(token.head.head.i)
-        if owner is None or owner is d or owner.token.pos_ != "VERB":
-            return
-        kin = {owner.event_class, d.event_class}
-        if not (len(kin) == 1 or kin <= VIOLENCE_CLASSES):
-            return
-        if not d.has("agent"):
-            for key in owner.keys("agent"):
-                d.add("agent", key)
-        if not d.date_text and owner.date_text:
-            d.date_text = owner.date_text
-
-    def _inherit_parties(self, d: Draft) -> None:
-        """ "met in Jeddah for talks", "agreed to a ceasefire after talks in Kunming": talks
-        without named parties are held by the parties of the event they attach to."""
-        token = d.token
-        if d.event_class not in SYMMETRIC or d.has("participant") or d.has("agent"):
-            return
-        if token.dep_ != "pobj" or token.head.dep_ != "prep":
-            return
-        owner = self.by_token.get(token.head.head.i)
-        if owner is None or owner is d:
-            return
-        for role in ("agent", "participant"):
-            for key in owner.keys(role):
-                d.add("participant", key)
-
-    def _inherit_agent(self, d: Draft) -> None:
-        token = d.token
-        head = token.head
-        if (
-            token.dep_ == "pobj"
-            and head.lower_ == "of"
-            and head.head.dep_ == "dobj"
-            and head.head.lemma_.lower() in SPAN_NOUNS
-        ):
-            token = head.head  # "ended two days of talks": the talks are what was ended
-            head = token.head
-        if (
-            token.dep_ == "dobj"
-            and token.lower_.endswith("ing")
-            and head.pos_ == "VERB"
-            and not any(c.dep_ in {"det", "poss", "amod"} for c in token.children)
-        ):
-            # a gerund object shares its verb's subject: "the RSF denied bombing El Fasher"
-            for key in agent_key(clause_subject(head), self.te):
-                d.add("agent", key)
-            return
-        if token.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
-            if is_negated(head):
-                return  # "did not attend the meeting": no part in it
-            subject = clause_subject(head, through={"xcomp", "conj", "advcl"})
-            role = "participant" if d.event_class in SYMMETRIC else "agent"
-            for key in agent_key(subject, self.te):
-                d.add(role, key)
-            if subject is not None and subject.i in self.by_token:
-                for key in self.by_token[subject.i].keys("participant"):
-                    d.add("participant", key)
-            return
-        if token.dep_ == "dobj" and head.pos_ == "VERB":
-            subject = next((c for c in head.children if c.dep_ in SUBJ), None)
-            if subject is not None and subject.i in self.by_token:
-                source = self.by_token[subject.i]
-                if source.event_class == d.event_class or d.event_class == "DiplomaticVisit":
-                    for key in source.keys("agent"):
-                        d.add("agent", key)
 
     # -- modality, speech acts, provisions ------------------------------------------------------
     def _modality(self, d: Draft) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.extract.modality import is_negated
+from kg.extract.modality_cues import is_negated
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
