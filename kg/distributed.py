@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 INSTALL_HINT = 'pip install "conflict-kg[dask]"'
-BATCH_SIZE = 8
+BATCH_SIZE = 16
 #: Seconds to wait for the scheduler, and then for its first worker.
 CONNECT_TIMEOUT = 10.0
 IN_FLIGHT_PER_WORKER = 2
@@ -68,7 +68,10 @@ def _worker_extractor(spec: ExtractorSpec) -> tuple[Extractor, threading.Lock]:
 
 def _load_on_worker(spec: ExtractorSpec) -> str:
     """Load the extractor of this worker process (a task); return its model label."""
-    extractor, _lock = _worker_extractor(spec)
+    extractor, lock = _worker_extractor(spec)
+    with lock:
+        # Build what the extractor otherwise builds on its first report.
+        _ = extractor.matcher, extractor.capitals
     return extractor.model
 
 
@@ -123,7 +126,7 @@ class DaskExtraction:
     Args:
         client: A connected ``distributed.Client``.
         spec: The extractor the workers load.
-        batch_size: Reports per task.
+        batch_size: Most reports per task (fewer when there are few reports).
     """
 
     def __init__(self, client: Client, *, spec: ExtractorSpec, batch_size: int = BATCH_SIZE):
@@ -149,9 +152,10 @@ class DaskExtraction:
         from distributed import KilledWorker
         from distributed.client import FutureCancelledError
 
-        size = self._batch_size
-        batches = iter([reports[i : i + size] for i in range(0, len(reports), size)])
         limit = IN_FLIGHT_PER_WORKER * max(1, len(self._client.nthreads()))
+        # Small inputs are split so that every worker gets some of them.
+        size = max(1, min(self._batch_size, -(-len(reports) // limit)))
+        batches = iter([reports[i : i + size] for i in range(0, len(reports), size)])
         in_flight: deque[Future[list[Extraction | KGError]]] = deque()
         try:
             for batch in batches:
@@ -197,7 +201,7 @@ def connect_cluster(
         model: The spaCy model name the workers load.
         patterns_dir: Pattern data directory (None: the packaged data).
         timeout: Seconds to wait for the scheduler, then for at least one worker.
-        batch_size: Reports per task.
+        batch_size: Most reports per task.
 
     Yields:
         The extraction function, to pass to :func:`kg.parallel.ingest_reports`.
