@@ -91,13 +91,7 @@ def ingest_reports(
         StoreError: A write failed (earlier reports stay written).
     """
     now = clock or (lambda: dt.datetime.now(dt.UTC))
-    if extract is None and workers <= 1:
-        for report in reports:
-            yield ingest_report(
-                report, extractor=extractor, store=store, base_iri=base_iri, now=now()
-            )
-        return
-    if extract is None:
+    if extract is None:  # also for one process: ``nlp.pipe`` parses in batches, cheaper per report
         extract = functools.partial(extract_reports, extractor=extractor, workers=workers)
     pending = [
         not _is_unchanged(report, extractor=extractor, store=store, base_iri=base_iri)
