@@ -14,7 +14,7 @@ Each query's median latency over ``--repeat`` runs, then requests per second of 
 query at ``--concurrency`` connections for ``--duration`` seconds.
 
     .venv/bin/python benchmarks/sparql.py --quads 1000000 \\
-        --rdflib-python /tmp/rdflib-endpoint-venv/bin/python
+        --rdflib-python ../rdflib-endpoint-venv/bin/python
 """
 
 from __future__ import annotations
