@@ -37,7 +37,9 @@ def is_armed_name(span: Span) -> bool:
     return bool(words & ARMED_NAME_WORDS) and span.root.pos_ == "PROPN"
 
 
+#: Nouns that name a kind of place ("the town of X", "X province", "fled to the capital").
 PLACE_NOUNS = {
+    "capital",
     "town",
     "city",
     "village",

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from kg.extract.dates import NOW_WORDS
+from kg.extract.name_types import PLACE_NOUNS
 from kg.extract.syntax import TARGET_PREPS, conjuncts, entity
 from kg.models import Entity
 
@@ -33,33 +34,12 @@ LOCATION_PREPS = {
     "within",
 }
 
-PLACE_HEADS = {
-    "town",
-    "city",
-    "village",
-    "province",
-    "region",
-    "district",
-    "department",
-    "county",
-    "municipality",
-    "neighbourhood",
-    "neighborhood",
-    "suburb",
-    "suburbs",
-    "camp",
-    "area",
-    "state",
-    "governorate",
-    "capital",
-}
-
 
 def named_place(
     token: Token, token_entity: dict[int, str], entities: dict[str, Entity]
 ) -> str | None:
     """The place a place noun names: "the town of Pont-Sonde", "the Catatumbo region"."""
-    if token.lemma_.lower() not in PLACE_HEADS or token.pos_ != "NOUN":
+    if token.lemma_.lower() not in PLACE_NOUNS or token.pos_ != "NOUN":
         return None
     for child in token.children:
         found: list[Token] = []
