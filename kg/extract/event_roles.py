@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kg.extract.collective import collective_parties
 from kg.extract.drafts import Draft, EventContext
 from kg.extract.lexicon import Lexicon
+from kg.extract.mediators import SPAN_NOUNS, convener_is_mediator, people_places, span_of
 from kg.extract.modality_cues import is_negated
 from kg.extract.setting import date_of, location_keys, named_place
 from kg.extract.syntax import (
@@ -24,6 +26,7 @@ from kg.extract.syntax import (
     TARGET_PREPS,
     agent_key,
     clause_subject,
+    conjuncts,
     entities_of,
     entity,
     is_misparsed_gerund,
@@ -34,8 +37,6 @@ from kg.models import ACTOR_TYPES, Entity
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-SPAN_NOUNS = {"day", "week", "month", "hour", "round", "series", "year", "session"}
-
 
 class RolesMixin:
     """Role assignment for the drafts of one sentence."""
@@ -45,6 +46,14 @@ class RolesMixin:
     entities: dict[str, Entity]
     te: dict[int, str]
     ctx: EventContext
+    index: int
+
+    def _collective(self, token: Token | None) -> list[str]:
+        """ "the two sides", "both countries": the parties of the latest earlier talks or fight."""
+        if token is None:
+            return []
+        earlier = [*self.ctx.history, *(d for d in self.by_token.values() if d.token.i < token.i)]
+        return collective_parties(token, earlier, self.entities, sentence_index=self.index)
 
     def _skip(self) -> frozenset[int]:
         """Trigger tokens: locations are not read through other events."""
@@ -62,6 +71,11 @@ class RolesMixin:
             self._noun_roles(d)
         for loc in location_keys(token, self.te, self.entities, self._skip()):
             d.add("location", loc)
+        if not d.has("location") and d.event_class in SYMMETRIC and token.pos_ == "NOUN":
+            people = set(self.lexicon.group_nouns) | self.lexicon.title_heads
+            for person in people_places(token, people):  # "a meeting of officials in Doha"
+                for loc in location_keys(person, self.te, self.entities, self._skip()):
+                    d.add("location", loc)
         if (
             not d.has("location")
             and token.dep_ in {"dobj", "pobj", "nsubj"}
@@ -109,7 +123,7 @@ class RolesMixin:
         agent_tokens = subjects or by_agent
         agents: list[str] = []
         for tok in agent_tokens:
-            agents.extend(entities_of(tok, self.te))
+            agents.extend(entities_of(tok, self.te) or self._collective(tok))
         if (
             not agent_tokens
             and not passive_subjects
@@ -128,7 +142,7 @@ class RolesMixin:
                 )
             if token.dep_ == "acl" and token.tag_ == "VBN":
                 subject = None
-            agents.extend(agent_key(subject, self.te))
+            agents.extend(agent_key(subject, self.te) or self._collective(subject))
         if not agent_tokens and is_misparsed_gerund(token):
             agents.extend(agent_key(clause_subject(token.head), self.te))
         role = "mediator" if d.trigger.is_mediator else "agent"
@@ -146,6 +160,10 @@ class RolesMixin:
                     d.add("location", loc)
             for key in entities_of(obj, self.te):
                 d.add("participant" if d.event_class in SYMMETRIC else "target", key)
+            for conj in conjuncts(obj)[1:]:  # "met A and B in Kabul": the place of them all
+                if conj.i not in self.by_token:
+                    for loc in location_keys(conj, self.te, self.entities, self._skip()):
+                        d.add("location", loc)
             if obj is not token.head and obj.i not in self.by_token:
                 self._including(d, obj)
                 place = named_place(obj, self.te, self.entities)  # "attacked the town of X"
@@ -237,18 +255,11 @@ class RolesMixin:
                                 )
                             elif low in TARGET_PREPS:
                                 d.add("location", key)
+        span = span_of(token)  # "two days of talks facilitated by X": on the measure noun
+        participles = [*token.children, *(span.children if span is not None else ())]
+        for child in participles:
             if child.dep_ == "acl" and child.tag_ == "VBN":
-                verb_trig = self.lexicon.verbs.get(child.lemma_.lower())
-                for agent in child.children:
-                    if agent.dep_ == "agent":
-                        for g in agent.children:
-                            if g.dep_ != "pobj":
-                                continue
-                            if verb_trig is not None and verb_trig.is_mediator:
-                                for key in entities_of(g, self.te):
-                                    d.add("mediator", key)
-                            else:
-                                agents.extend(entities_of(g, self.te))
+                agents.extend(self._participle_agents(d, child))
         if trig.is_agent_noun:
             for conj in token.children:
                 if conj.dep_ == "conj":
@@ -269,6 +280,25 @@ class RolesMixin:
         if not agents and not trig.is_agent_noun:
             self._inherit_agent(d)
         d.confidence += 0.1 if (agents or d.has("participant")) else -0.05
+
+    def _participle_agents(self, d: Draft, participle: Token) -> list[str]:
+        """ "talks mediated by X" (X mediates), "a meeting chaired by X", "an attack by X"."""
+        verb_trig = self.lexicon.verbs.get(participle.lemma_.lower())
+        keys = [
+            key
+            for agent in participle.children
+            if agent.dep_ == "agent"
+            for g in agent.children
+            if g.dep_ == "pobj"
+            for key in entities_of(g, self.te)
+        ]
+        if (verb_trig is not None and verb_trig.is_mediator) or convener_is_mediator(
+            participle, d, keys
+        ):
+            for key in keys:
+                d.add("mediator", key)
+            return []
+        return keys
 
     def _inherit_agent(self, d: Draft) -> None:
         token = d.token
@@ -294,9 +324,13 @@ class RolesMixin:
         if token.dep_ == "dobj" and head.lemma_.lower() in LIGHT_VERBS:
             if is_negated(head):
                 return  # "did not attend the meeting": no part in it
-            subject = clause_subject(head, through={"xcomp", "conj", "advcl"})
+            # "are due to open a round of talks": through the predicative adjective too
+            subject = clause_subject(head, through={"xcomp", "conj", "advcl", "acomp"})
             role = "participant" if d.event_class in SYMMETRIC else "agent"
-            for key in agent_key(subject, self.te):
+            keys = agent_key(subject, self.te) or self._collective(subject)
+            if convener_is_mediator(head, d, keys):
+                role = "mediator"  # "X will chair the talks", "X convened a meeting of A and B"
+            for key in keys:
                 d.add(role, key)
             if subject is not None and subject.i in self.by_token:
                 for key in self.by_token[subject.i].keys("participant"):

@@ -16,6 +16,7 @@ from kg.extract.drafts import Draft, EventContext
 from kg.extract.event_roles import RolesMixin
 from kg.extract.event_structure import VIOLENCE_CLASSES, StructureMixin
 from kg.extract.lexicon import Lexicon, Trigger
+from kg.extract.mediators import CONVENER_VERBS, acting_as, through_span
 from kg.extract.modality import modality_of
 from kg.extract.modality_cues import is_negated
 from kg.extract.setting import location_keys
@@ -23,6 +24,7 @@ from kg.extract.syntax import (
     LIGHT_VERBS,
     SPEECH_CLASSES,
     SUBJ,
+    SYMMETRIC,
     VISIT_VERBS,
     entities_of,
 )
@@ -87,9 +89,11 @@ class _SentenceEvents(RolesMixin, StructureMixin):
                 and token.dep_ == "acl"
                 and (token.tag_ == "VBN")
             ):
-                owner = match_trigger(token.head, self.lexicon)
+                owner = match_trigger(through_span(token.head), self.lexicon)
                 if owner is not None and (
-                    owner.event_class == trig.event_class or trig.is_mediator
+                    owner.event_class == trig.event_class
+                    or trig.is_mediator
+                    or (token.lemma_.lower() in CONVENER_VERBS and owner.event_class in SYMMETRIC)
                 ):
                     continue  # "a framework proposed by Egypt": a role of the noun's event
             if (
@@ -125,11 +129,24 @@ class _SentenceEvents(RolesMixin, StructureMixin):
         for draft in self.drafts:
             self._structure(draft)
         self._mediation()
+        self._acting_as()
         for draft in self.drafts:
             self._inherit_parties(draft)
         for draft in self.drafts:
             self._finish(draft)
         return self.drafts
+
+    def _acting_as(self) -> None:
+        """ "open talks, with Mexico and Cuba acting as guarantors": third parties of the talks."""
+        for g in list(self.drafts):
+            if not g.trigger.is_agent_noun:
+                continue
+            event, keys = acting_as(g.token, self.by_token, self.te)
+            if event is None or event is g:
+                continue
+            for key in keys:
+                event.add("mediator" if g.trigger.is_mediator else "participant", key)
+                g.add("participant", key)
 
     def _is_support_verb(self, token: Token, trig: Trigger, places: frozenset[int]) -> bool:
         if token.pos_ != "VERB" or not trig.needs_obj or token.lemma_.lower() not in LIGHT_VERBS:

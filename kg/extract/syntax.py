@@ -190,10 +190,31 @@ def _group_head_entity(token: Token, token_entity: dict[int, str]) -> str | None
     return None
 
 
+def appositive_name(noun: Token, token_entity: dict[int, str]) -> str | None:
+    """The name set off after a title noun: "the special envoy for Sudan, Tom Lee, said".
+
+    Also when the parser hangs the name on the title's prepositional object ("Sudan").
+    """
+    for child in noun.children:
+        if child.dep_ == "appos" and entity(child, token_entity):
+            return entity(child, token_entity)
+        if child.dep_ != "prep" or child.lower_ not in {"for", "of", "to"}:
+            continue
+        for pobj in child.children:
+            for name in pobj.children:
+                if pobj.dep_ == "pobj" and name.dep_ == "appos" and name.pos_ == "PROPN":
+                    key = entity(name, token_entity)
+                    if key:
+                        return key
+    return None
+
+
 def entities_of(token: Token, token_entity: dict[int, str]) -> list[str]:
     keys: list[str] = []
     for conj in conjuncts(antecedent(token)):
         key = entity(conj, token_entity) or _group_head_entity(conj, token_entity)
+        if key is None and conj.pos_ == "NOUN" and conj.lemma_.lower() in REPRESENTATIVES:
+            key = appositive_name(conj, token_entity)
         if key is None and conj.pos_ == "NOUN" and conj.lemma_.lower() in REPRESENTATIVES:
             # "the foreign ministers of Armenia and Azerbaijan": the states they represent
             for child in conj.children:

@@ -66,6 +66,8 @@ def find_title(doc: Doc, name: Span, lexicon: Lexicon) -> tuple[int, str] | None
     return run_start, " ".join(t.text for t in words)
 
 
+TITLE_PREPS = {"for", "of", "to"}
+
 RANKS = {
     "colonel",
     "general",
@@ -129,6 +131,9 @@ def find_appositive_title(
     titles = [c for c in name_head.children if c.dep_ == "appos"]
     if name_head.dep_ == "appos":
         titles.append(name_head.head)  # "the government's chief negotiator, Vera Grabe,"
+        prep = name_head.head.head  # "Pakistan's envoy for Sudan, Tom Lee,": the parser hangs
+        if name_head.head.dep_ == "pobj" and prep.lower_ in TITLE_PREPS:  # the name on "Sudan"
+            titles.append(prep.head)
     for child in titles:
         if child.lemma_.lower() in lexicon.title_heads:
             words = [t for t in child.subtree if t.dep_ not in {"det", "punct", "case"}]
@@ -136,7 +141,15 @@ def find_appositive_title(
                 words = [t for t in words if t.i < name_head.left_edge.i]
             words = [t for t in words if not (t.dep_ == "poss" or t.head.dep_ == "poss")]
             words = [t for t in words if t.i <= child.i]
-            affiliation: str | None = None
+            # "Pakistan's special representative": the owner is the title's state or body
+            affiliation: str | None = next(
+                (
+                    key_of(gazetteer.lookup(c.text))
+                    for c in child.children
+                    if c.dep_ == "poss" and gazetteer.lookup(c.text) is not None
+                ),
+                None,
+            )
             while words and gazetteer.lookup(words[0].text) is not None:
                 affiliation = affiliation or key_of(gazetteer.lookup(words[0].text))
                 words = words[1:]
