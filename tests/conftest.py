@@ -70,6 +70,13 @@ class LiveServer:
     url: str
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def run_live_server(app: FastAPI) -> Iterator[LiveServer]:
     """Serve ``app`` on a free 127.0.0.1 port until the generator is closed."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

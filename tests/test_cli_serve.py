@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.store.base import Quad
 from kg.store.oxigraph_store import OxigraphStore
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERFACES = ROOT.parent / "shared" / "design" / "INTERFACES.md"
@@ -47,13 +47,6 @@ REPORT = ROOT / "examples" / "blinken-ceasefire-talks.txt"
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     return {**env, "PYTHONUNBUFFERED": "1", **extra}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _children(pid: int) -> list[str]:
@@ -92,7 +85,7 @@ def served_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         ],
     )
     store.close()
-    port = _free_port()
+    port = free_port()
     log = (root / "server.log").open("wb")
     command = [*KG, "serve", "--store", str(path), "--port", str(port), "--query-workers", "1"]
     process = subprocess.Popen(command, env=_env(), stdout=log, stderr=subprocess.STDOUT)
@@ -195,7 +188,7 @@ def test_cli_serve_access_log_is_opt_in(served_store: Server, tmp_path: Path) ->
     with urllib.request.urlopen(f"{served_store.url}/health", timeout=10) as response:
         assert response.status == 200
     assert "GET /health" not in served_store.log.read_text(errors="replace")  # off by default
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "access.log"
     with log_path.open("wb") as log:
         command = [*KG, "serve", "--memory", "--port", str(port), "--access-log"]

@@ -108,16 +108,23 @@ def test_query_limits_workers_see_updates(disk_server: LiveServer) -> None:
     assert _query(url, ask).json()["boolean"] is False
 
 
-@pytest.mark.integration
-def test_query_limits_pool_errors_and_restart(tmp_path: Path) -> None:
+def _store_and_pool(tmp_path: Path, *, memory_mb: int = 0) -> tuple[OxigraphStore, QueryPool]:
+    """An on-disk store holding ``QUADS`` and a one-worker pool on it (close both)."""
     store = OxigraphStore(tmp_path / "store")
     store.replace_graphs(remove=[], quads=QUADS)
     pool = QueryPool(
-        store.path or tmp_path,
+        tmp_path / "store",
         generation=lambda: store.generation,
         snapshot=store.snapshot,
         workers=1,
+        memory_mb=memory_mb,
     )
+    return store, pool
+
+
+@pytest.mark.integration
+def test_query_limits_pool_errors_and_restart(tmp_path: Path) -> None:
+    store, pool = _store_and_pool(tmp_path)
     snapshots = tmp_path / ".store.query-snapshots"
 
     async def scenario() -> None:
@@ -148,14 +155,7 @@ def test_query_limits_pool_errors_and_restart(tmp_path: Path) -> None:
 def test_query_limits_pool_survives_a_cancelled_query(tmp_path: Path) -> None:
     """A client that goes away mid-query (its task cancelled) costs the pool nothing: the
     worker holding the abandoned query is replaced, and the next queries answer."""
-    store = OxigraphStore(tmp_path / "store")
-    store.replace_graphs(remove=[], quads=QUADS)
-    pool = QueryPool(
-        store.path or tmp_path,
-        generation=lambda: store.generation,
-        snapshot=store.snapshot,
-        workers=1,
-    )
+    store, pool = _store_and_pool(tmp_path)
 
     async def scenario() -> None:
         try:
@@ -277,15 +277,7 @@ def test_query_limits_own_limit_and_row_cap(
 @pytest.mark.slow
 @pytest.mark.integration
 def test_query_limits_memory_hungry_query_stops_its_worker(tmp_path: Path) -> None:
-    store = OxigraphStore(tmp_path / "store")
-    store.replace_graphs(remove=[], quads=QUADS)
-    pool = QueryPool(
-        store.path or tmp_path,
-        generation=lambda: store.generation,
-        snapshot=store.snapshot,
-        workers=1,
-        memory_mb=2048,
-    )
+    store, pool = _store_and_pool(tmp_path, memory_mb=2048)
 
     async def scenario() -> None:
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,20 +12,15 @@ from typing import Final
 
 import httpx
 
+from tests.conftest import free_port
+
 #: The W3C SPARQL 1.1 test data, next to the repository (``shared/data/sparql11-tests``).
 TESTS_DIR: Final = Path(__file__).resolve().parents[3] / "shared" / "data" / "sparql11-tests"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def run_kg_server(work: Path) -> Iterator[str]:
     """``kg serve`` on a free port, on-disk store, anonymous updates; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KG_QUERY_TIMEOUT": "20"}
     command = [sys.executable, "-m", "kg", "serve", "--store", str(work / "store")]
     command += ["--port", str(port), "--enable-update", "--allow-anonymous-update"]

@@ -7,7 +7,6 @@ The cluster is a real ``distributed.LocalCluster`` of two worker processes (one 
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from kg.reports import read_reports
 from kg.settings import DEFAULT_MODEL
 from kg.store.oxigraph_store import OxigraphStore
 from kg.text_limits import MAX_SENTENCE_CHARS
+from tests.conftest import free_port
 from tests.reliability.helpers import EXAMPLES_DIR, KG, kg_env, quad_set, run_kg, write_batch
 
 distributed = pytest.importorskip("distributed")
@@ -48,12 +48,6 @@ def scheduler() -> Iterator[str]:
 
 def _reports() -> list[Report]:
     return list(read_reports([EXAMPLES_DIR], max_bytes=10_000_000))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _store_quads(store: OxigraphStore) -> Quads:
@@ -201,7 +195,7 @@ def test_dask_extract_batch_ends_at_an_unusable_report_with_its_error() -> None:
 @pytest.mark.slow
 def test_dask_cli_unreachable_scheduler_fails_cleanly(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://127.0.0.1:{free_port()}"
     result = run_kg(
         "ingest",
         "--dask-scheduler",
