@@ -272,7 +272,7 @@ class QueryPool:
             "base_iri": base_iri,
         }
         try:
-            async with asyncio.timeout_at(_loop_deadline(deadline)):
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                 await self._connect(worker)
                 await self._assign_snapshot(worker)
                 await worker.send((str(worker.snapshot), sparql, kwargs))
@@ -376,12 +376,6 @@ class QueryPool:
         threading.Thread(target=_reap, args=(worker,), daemon=True).start()
         if not self._closed:
             self._idle.put_nowait(self._spawn())
-
-
-def _loop_deadline(deadline: float) -> float:
-    """A :func:`time.monotonic` deadline on the running loop's clock."""
-    loop = asyncio.get_running_loop()
-    return loop.time() + (deadline - time.monotonic())
 
 
 def _stop_all(workers: list[_Worker]) -> None:
